@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Silk.Core.Wire;
+
+/// <summary>
+/// JSON form of <see cref="Value"/>: plain JSON where a number with a fraction or exponent is a Float
+/// and one without is an Int, and Floats are always written with a decimal point or exponent.
+/// </summary>
+public static class ValueJson
+{
+    public const int MaxDepth = 64;
+
+    public static string ToJson(Value value)
+    {
+        var text = new JsonText();
+        Write(text, value);
+        return text.ToString();
+    }
+
+    public static void Write(JsonText text, Value value)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Null: text.Null(); break;
+            case ValueKind.Bool: text.Bool(value.AsBool); break;
+            case ValueKind.Int: text.Int(value.AsInt); break;
+            case ValueKind.Float: text.Float(value.AsFloat); break;
+            case ValueKind.String: text.String(value.AsString); break;
+            case ValueKind.List:
+                text.StartArray();
+                foreach (var item in value.ListItems) Write(text, item);
+                text.EndArray();
+                break;
+            case ValueKind.Map:
+                WriteMap(text, value.AsMap);
+                break;
+        }
+    }
+
+    public static void WriteMap(JsonText text, ValueMap map)
+    {
+        text.StartObject();
+        foreach (var (k, v) in map)
+        {
+            text.Name(k);
+            Write(text, v);
+        }
+
+        text.EndObject();
+    }
+
+    /// <summary>Parses JSON text into a Value; bad JSON → <see cref="WireFormatException"/>.</summary>
+    public static Value Parse(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth + 1 });
+            return FromElement(doc.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new WireFormatException($"invalid JSON value: {ex.Message}", ex);
+        }
+    }
+
+    public static Value FromElement(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Null => Value.Null,
+        JsonValueKind.True => Value.True,
+        JsonValueKind.False => Value.False,
+        JsonValueKind.String => Value.FromString(element.GetString()!),
+        JsonValueKind.Number => ParseNumber(element.GetRawText()),
+        JsonValueKind.Array => Value.FromList(element.EnumerateArray().Select(FromElement).ToArray()),
+        JsonValueKind.Object => Value.FromMap(MapFromElement(element)),
+        _ => throw new WireFormatException($"unsupported JSON token {element.ValueKind}"),
+    };
+
+    public static ValueMap MapFromElement(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new WireFormatException($"expected a JSON object, got {element.ValueKind}");
+        }
+
+        return ValueMap.From(element.EnumerateObject().Select(p => new KeyValuePair<string, Value>(p.Name, FromElement(p.Value))));
+    }
+
+    /// <summary>A number's kind comes from its text, as serde_json decides: a fraction or exponent makes a float.</summary>
+    public static Value ParseNumber(string raw)
+    {
+        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0
+            && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return Value.FromInt(integer);
+        }
+
+        return Value.FromFloat(double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+}
