@@ -1,0 +1,80 @@
+using Silk.Core.Entries;
+
+namespace Silk.Core.Graph;
+
+/// <summary>
+/// The registers of one node or edge, all joins of commutative choices over the entries that touch
+/// it: the oldest valid add fixes the type (and an edge's endpoints), the newest valid add sets
+/// label and subtype, the newest remove competes with the newest add for existence, and each
+/// property key keeps its newest writer. So the state is a function of the entry set, whatever the
+/// order entries arrive in.
+/// </summary>
+internal abstract class EntityState(string id)
+{
+    public string Id { get; } = id;
+
+    /// <summary>Add entries that passed validation.</summary>
+    public List<Entry> ValidAdds { get; } = [];
+
+    public Entry? Oldest { get; private set; }
+
+    public Entry? Newest { get; private set; }
+
+    public Version? NewestRemove { get; private set; }
+
+    public PropertyRegisters Properties { get; } = new();
+
+    /// <summary>Has at least one valid add (live or tombstoned).</summary>
+    public bool Exists => Oldest is not null;
+
+    /// <summary>Add wins unless the newest remove is strictly newer than the newest add.</summary>
+    public bool Alive => Newest is not null && !(NewestRemove is { } removed && removed.Beats(Version.Of(Newest)));
+
+    public bool Tombstoned => Exists && !Alive;
+
+    /// <summary>Folds a valid add into the registers; its properties carry its clock.</summary>
+    public void AddValid(Entry add)
+    {
+        ValidAdds.Add(add);
+        var version = Version.Of(add);
+        if (Oldest is null || Version.Of(Oldest).Beats(version)) Oldest = add;
+        if (Newest is null || version.Beats(Version.Of(Newest))) Newest = add;
+        foreach (var (key, value) in AddedProperties(add)) Properties.Set(key, value, version);
+    }
+
+    public void Remove(Entry remove)
+    {
+        var version = Version.Of(remove);
+        if (NewestRemove is not { } current || version.Beats(current)) NewestRemove = version;
+    }
+
+    /// <summary>Forgets adds and properties, keeping removes (they need no validation).</summary>
+    public void ResetAdds()
+    {
+        ValidAdds.Clear();
+        Oldest = null;
+        Newest = null;
+        Properties.Clear();
+    }
+
+    protected abstract IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add);
+}
+
+internal sealed class NodeState(string id) : EntityState(id)
+{
+    public string NodeType => ((AddNode)Oldest!.Payload).NodeType;
+
+    public AddNode NewestAdd => (AddNode)Newest!.Payload;
+
+    protected override IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add) => ((AddNode)add.Payload).Properties;
+}
+
+internal sealed class EdgeState(string id) : EntityState(id)
+{
+    public AddEdge OldestAdd => (AddEdge)Oldest!.Payload;
+
+    /// <summary>The endpoints this edge is indexed under, to move it when they change.</summary>
+    public (string Source, string Target)? IndexedEndpoints { get; set; }
+
+    protected override IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add) => ((AddEdge)add.Payload).Properties;
+}

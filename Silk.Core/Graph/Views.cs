@@ -1,0 +1,12 @@
+using Silk.Core.Wire;
+
+namespace Silk.Core.Graph;
+
+/// <summary>A live node as readers see it (no clocks, no tombstones).</summary>
+public sealed record NodeView(string NodeId, string NodeType, string? Subtype, string Label, ValueMap Properties);
+
+/// <summary>A live edge as readers see it.</summary>
+public sealed record EdgeView(string EdgeId, string EdgeType, string SourceId, string TargetId, ValueMap Properties);
+
+/// <summary>An entry kept in the log but invisible to reads, with the rule it broke.</summary>
+public sealed record QuarantineRecord(Hash Hash, string OpKind, string Reason, Hash OntologyHash);
