@@ -1,0 +1,74 @@
+using Silk.Core.Schema;
+
+namespace Silk.Tests.Schema;
+
+public class FingerprintTests
+{
+    private static readonly Ontology Base = SchemaTestOntologies.Parse("""
+        {'node_types':{
+            'entity':{'properties':{'name':{'value_type':'string','required':true}}},
+            'server':{'parent_type':'entity','properties':{
+                'status':{'value_type':'string','constraints':{'enum':['up',3,'down'],'x_note':'free'}},
+                'load':{'value_type':'float','constraints':{'min':0,'max_exclusive':1.0}}},
+                'subtypes':{'vm':{'properties':{'host':{'value_type':'string','constraints':{'pattern':'^h'}}}}}}},
+         'edge_types':{'RUNS':{'source_types':['server'],'target_types':['entity'],
+            'properties':{'since':{'value_type':'int','required':true,'constraints':{'min_length':1}}}}}}
+        """);
+
+    [Fact]
+    public void Facts_follow_the_documented_grammar()
+    {
+        string[] expected =
+        [
+            "constraint:server:load:max_exclusive:1.0",
+            "constraint:server:load:min:0",
+            "constraint:server:status:enum:down",
+            "constraint:server:status:enum:up",
+            "constraint:server:vm:host:pattern:\"^h\"",
+            "edge:RUNS",
+            "edge:RUNS:src:server",
+            "edge:RUNS:tgt:entity",
+            "edgeconstraint:RUNS:since:min_length:1",
+            "edgeprop:RUNS:since:int:required",
+            "fingerprint_version:2",
+            "inherited:server:name:string:required",
+            "prop:entity:name:string:required",
+            "prop:server:load:float:optional",
+            "prop:server:status:string:optional",
+            "subprop:server:vm:host:string:optional",
+            "subtype:server:vm",
+            "type:entity",
+            "type:server",
+            "type:server:parent:entity",
+        ];
+        Assert.Equal(expected, OntologyRules.Fingerprint(Base));
+    }
+
+    [Fact]
+    public void Compatibility_is_judged_by_hash_then_fact_inclusion()
+    {
+        var baseFacts = OntologyRules.Fingerprint(Base).ToList();
+        var baseHash = Base.ContentHash().ToHex();
+        Assert.Equal("identical", OntologyRules.CheckCompatibility(Base, baseHash, baseFacts));
+        Assert.Equal("identical", OntologyRules.CheckCompatibility(Base, baseHash.ToUpperInvariant(), []));
+
+        // Descriptions change the hash but no fact.
+        var described = Base with { NodeTypes = Base.NodeTypes.SetItem("entity", Base.NodeTypes["entity"] with { Description = "root" }) };
+        Assert.Equal("identical", OntologyRules.CheckCompatibility(described, baseHash, baseFacts));
+
+        var extended = OntologyRules.Merge(Base, OntologyJson.ParseExtension("""{"node_types":{"rack":{}}}"""));
+        Assert.Equal("superset", OntologyRules.CheckCompatibility(extended, baseHash, baseFacts));
+        Assert.Equal("subset", OntologyRules.CheckCompatibility(Base, extended.ContentHash().ToHex(), OntologyRules.Fingerprint(extended).ToList()));
+
+        var other = OntologyRules.Merge(Base, OntologyJson.ParseExtension("""{"node_types":{"switch":{}}}"""));
+        Assert.Equal("divergent", OntologyRules.CheckCompatibility(extended, other.ContentHash().ToHex(), OntologyRules.Fingerprint(other).ToList()));
+    }
+
+    [Fact]
+    public void Number_kind_of_a_bound_is_a_distinct_fact()
+    {
+        var withInt = SchemaTestOntologies.OneProperty("float", "{'min':0}").Ontology;
+        var withFloat = SchemaTestOntologies.OneProperty("float", "{'min':0.0}").Ontology;
+        Assert.Equal("divergent", OntologyRules.CheckCompatibility(withInt, withFloat.ContentHash().ToHex(), OntologyRules.Fingerprint(withFloat).ToList()));
+    }
+}
