@@ -5,6 +5,7 @@ using Silk.Core.Graph;
 using Silk.Core.Log;
 using Silk.Core.Schema;
 using Silk.Core.Wire;
+using Hash = Silk.Core.Wire.Hash;
 
 namespace Silk.Tests.Graph;
 
