@@ -13,9 +13,9 @@ internal static class MsgPack
 
     /// <summary>
     /// Runs a decoder over a whole buffer and turns every failure into <see cref="WireFormatException"/>
-    /// prefixed with <paramref name="what"/>. Trailing bytes are refused.
+    /// prefixed with <paramref name="what"/> (no prefix when null: the bare serde text). Trailing bytes are refused.
     /// </summary>
-    public static T DecodeWhole<T>(ReadOnlyMemory<byte> bytes, string what, ReadFunc<T> read)
+    public static T DecodeWhole<T>(ReadOnlyMemory<byte> bytes, string? what, ReadFunc<T> read)
     {
         try
         {
@@ -30,7 +30,7 @@ internal static class MsgPack
         }
         catch (Exception ex) when (IsDecodeFailure(ex))
         {
-            throw new WireFormatException($"{what}: {Describe(ex)}", ex);
+            throw new WireFormatException(what is null ? Describe(ex) : $"{what}: {Describe(ex)}", ex);
         }
     }
 
