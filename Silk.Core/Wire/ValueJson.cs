@@ -53,16 +53,26 @@ public static class ValueJson
     /// <summary>Parses JSON text into a Value; bad JSON → <see cref="WireFormatException"/>.</summary>
     public static Value Parse(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth + 1 });
             return FromElement(doc.RootElement);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (IsParseFailure(ex))
         {
             throw new WireFormatException($"invalid JSON value: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// What System.Text.Json throws for text it cannot read: JsonException for bad syntax, ArgumentException for
+    /// text that is not valid UTF-16 (a lone surrogate), InvalidOperationException when a string escape decodes to
+    /// invalid UTF-16 (<c>"\ud800"</c>), FormatException or InvalidOperationException from typed getters on a
+    /// value of the wrong kind or range, IndexOutOfRangeException from indexing a too-short array.
+    /// </summary>
+    public static bool IsParseFailure(Exception ex) =>
+        ex is JsonException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException;
 
     public static Value FromElement(JsonElement element) => element.ValueKind switch
     {
