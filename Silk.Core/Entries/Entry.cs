@@ -59,23 +59,27 @@ public sealed class Entry
 
     public bool IsRoot => Next.Count == 0;
 
-    public static Entry Create(GraphOp payload, IReadOnlyList<Hash> next, ClockStamp clock, string author, byte[]? signature = null)
+    /// <param name="refs">Reserved by the original and empty in everything it writes, but hashed: an entry that
+    /// carries refs (entries.json <c>remove_node_with_refs</c>) can only be rebuilt with them.</param>
+    public static Entry Create(
+        GraphOp payload, IReadOnlyList<Hash> next, ClockStamp clock, string author, byte[]? signature = null, IReadOnlyList<Hash>? refs = null)
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(author);
         var nextArray = next.Count == 0 ? [] : next.ToArray();
+        var refsArray = refs is null || refs.Count == 0 ? [] : refs.ToArray();
         var buffer = MsgPack.Buffer;
         buffer.ResetWrittenCount();
         var w = new MessagePackWriter(buffer);
         w.WriteArrayHeader(5);
         GraphOpCodec.Write(ref w, payload);
         MsgPack.WriteHashList(ref w, nextArray);
-        w.WriteArrayHeader(0);
+        MsgPack.WriteHashList(ref w, refsArray);
         clock.Write(ref w);
         w.Write(author);
         w.Flush();
         var signable = buffer.WrittenSpan.ToArray();
-        return new Entry(Hash.Compute(signable), payload, nextArray, [], clock, author, signature, signable);
+        return new Entry(Hash.Compute(signable), payload, nextArray, refsArray, clock, author, signature, signable);
     }
 
     public Entry WithSignature(byte[]? signature) =>
@@ -124,8 +128,12 @@ public sealed class Entry
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Decodes one entry. Errors carry the bare decoder text, as the original's <c>Entry::from_bytes</c> reports
+    /// them (e.g. "invalid type: map, expected an Entry as a 7-element sequence (or legacy 8-element)").
+    /// </summary>
     public static Entry Decode(ReadOnlyMemory<byte> bytes) =>
-        MsgPack.DecodeWhole(bytes, "invalid entry", static (ref MessagePackReader r) => Read(ref r));
+        MsgPack.DecodeWhole(bytes, null, static (ref MessagePackReader r) => Read(ref r));
 
     /// <summary>
     /// Reads the 7-field form, the 6-field form (no signature) and 0.2.4's 8-field form (trailing

@@ -81,18 +81,20 @@ public static class GraphOpJson
 
     public static GraphOp Parse(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 80 });
             return Read(doc.RootElement);
         }
-        catch (JsonException ex)
-        {
-            throw new WireFormatException($"invalid op JSON: {ex.Message}", ex);
-        }
         catch (OntologyFormatException ex)
         {
             throw new WireFormatException(ex.Message, ex);
+        }
+        catch (Exception ex) when (ValueJson.IsParseFailure(ex))
+        {
+            // Includes the typed getters below (GetByte, GetUInt64, p[1]) meeting a value of the wrong kind or range.
+            throw new WireFormatException($"invalid op JSON: {ex.Message}", ex);
         }
     }
 

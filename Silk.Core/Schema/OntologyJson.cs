@@ -10,27 +10,23 @@ namespace Silk.Core.Schema;
 /// </summary>
 public static class OntologyJson
 {
-    public static Ontology Parse(string json)
-    {
-        using var doc = ParseDocument(json);
-        return ReadOntology(doc.RootElement);
-    }
+    public static Ontology Parse(string json) => ParseWith(json, ReadOntology);
 
     /// <summary>Parses an extension; unknown top-level keys are refused (0.4.0), so a typo never becomes a silent no-op.</summary>
-    public static OntologyExtension ParseExtension(string json)
-    {
-        using var doc = ParseDocument(json);
-        return ReadExtension(doc.RootElement);
-    }
+    public static OntologyExtension ParseExtension(string json) => ParseWith(json, ReadExtension);
 
-    private static JsonDocument ParseDocument(string json)
+    private static T ParseWith<T>(string json, Func<JsonElement, T> read)
     {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
-            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+            return read(doc.RootElement);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ValueJson.IsParseFailure(ex) || ex is WireFormatException)
         {
+            // Bad syntax, invalid UTF-16 (raw or escaped, met when a name or string is read), or a constraint value
+            // ValueJson refuses.
             throw new OntologyFormatException(ex.Message, ex);
         }
     }

@@ -118,7 +118,8 @@ public sealed class BloomFilter
         var numHashes = MsgPack.ReadU32(ref r);
         var count = MsgPack.ReadU64(ref r);
         if (numBits == 0) throw new WireFormatException("bloom filter has zero bits");
-        if ((ulong)wordCount < (numBits + 63) / 64)
+        // words·64 ≥ num_bits, computed without overflow: (num_bits + 63) / 64 wraps to 0 for num_bits near u64::MAX.
+        if ((ulong)wordCount * 64 < numBits)
         {
             throw new WireFormatException($"bloom filter declares {numBits} bits but carries only {wordCount} words");
         }

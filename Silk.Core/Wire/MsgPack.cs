@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using MessagePack;
 
 namespace Silk.Core.Wire;
@@ -13,9 +14,9 @@ internal static class MsgPack
 
     /// <summary>
     /// Runs a decoder over a whole buffer and turns every failure into <see cref="WireFormatException"/>
-    /// prefixed with <paramref name="what"/>. Trailing bytes are refused.
+    /// prefixed with <paramref name="what"/> (no prefix when null: the bare serde text). Trailing bytes are refused.
     /// </summary>
-    public static T DecodeWhole<T>(ReadOnlyMemory<byte> bytes, string what, ReadFunc<T> read)
+    public static T DecodeWhole<T>(ReadOnlyMemory<byte> bytes, string? what, ReadFunc<T> read)
     {
         try
         {
@@ -30,7 +31,7 @@ internal static class MsgPack
         }
         catch (Exception ex) when (IsDecodeFailure(ex))
         {
-            throw new WireFormatException($"{what}: {Describe(ex)}", ex);
+            throw new WireFormatException(what is null ? Describe(ex) : $"{what}: {Describe(ex)}", ex);
         }
     }
 
@@ -173,8 +174,20 @@ internal static class MsgPack
     {
         var code = PeekCode(ref reader);
         if (code is not ((>= 0xa0 and <= 0xbf) or 0xd9 or 0xda or 0xdb)) throw WrongMarker(code);
-        return reader.ReadString()!;
+        var bytes = reader.ReadStringSequence()!.Value;
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new WireFormatException("invalid UTF-8 in a string");
+        }
     }
+
+    // MessagePackReader.ReadString substitutes U+FFFD for invalid UTF-8; the original (serde String) refuses it,
+    // and substituting would let different bytes (different hashes) read as the same id or value.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static string? ReadOptionalString(ref MessagePackReader reader) =>
         reader.TryReadNil() ? null : ReadString(ref reader);

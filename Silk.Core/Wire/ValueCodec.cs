@@ -71,7 +71,7 @@ public static class ValueCodec
             case <= 0x7f or >= 0xe0 or (>= 0xcc and <= 0xd3):
                 return Value.FromInt(reader.ReadInt64());
             case (>= 0xa0 and <= 0xbf) or 0xd9 or 0xda or 0xdb:
-                return Value.FromString(reader.ReadString()!);
+                return Value.FromString(MsgPack.ReadString(ref reader));
             case (>= 0x90 and <= 0x9f) or 0xdc or 0xdd:
                 var count = MsgPack.ReadArrayHeader(ref reader);
                 var items = count == 0 ? [] : new Value[count];
@@ -98,7 +98,7 @@ public static class ValueCodec
                 throw new WireFormatException($"map keys must be strings, found {MsgPack.MarkerName(code)}");
             }
 
-            keys[i] = reader.ReadString()!;
+            keys[i] = MsgPack.ReadString(ref reader);
             values[i] = Read(ref reader, depth);
         }
 

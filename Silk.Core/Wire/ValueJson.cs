@@ -53,16 +53,26 @@ public static class ValueJson
     /// <summary>Parses JSON text into a Value; bad JSON → <see cref="WireFormatException"/>.</summary>
     public static Value Parse(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth + 1 });
             return FromElement(doc.RootElement);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (IsParseFailure(ex))
         {
             throw new WireFormatException($"invalid JSON value: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// What System.Text.Json throws for text it cannot read: JsonException for bad syntax, ArgumentException for
+    /// text that is not valid UTF-16 (a lone surrogate), InvalidOperationException when a string escape decodes to
+    /// invalid UTF-16 (<c>"\ud800"</c>), FormatException or InvalidOperationException from typed getters on a
+    /// value of the wrong kind or range, IndexOutOfRangeException from indexing a too-short array.
+    /// </summary>
+    public static bool IsParseFailure(Exception ex) =>
+        ex is JsonException or ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException;
 
     public static Value FromElement(JsonElement element) => element.ValueKind switch
     {
@@ -86,15 +96,20 @@ public static class ValueJson
         return ValueMap.From(element.EnumerateObject().Select(p => new KeyValuePair<string, Value>(p.Name, FromElement(p.Value))));
     }
 
-    /// <summary>A number's kind comes from its text, as serde_json decides: a fraction or exponent makes a float.</summary>
+    /// <summary>
+    /// A number's kind comes from its text, as serde_json decides: a fraction or exponent makes a float, and so
+    /// does <c>-0</c> (serde_json reads it as -0.0). A number beyond the double range is refused, as serde_json
+    /// refuses it ("number out of range"), rather than read as infinity.
+    /// </summary>
     public static Value ParseNumber(string raw)
     {
         if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0
             && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
-            return Value.FromInt(integer);
+            return integer == 0 && raw.StartsWith('-') ? Value.FromFloat(-0.0) : Value.FromInt(integer);
         }
 
-        return Value.FromFloat(double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture));
+        var number = double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.IsFinite(number) ? Value.FromFloat(number) : throw new WireFormatException($"number out of range: {raw}");
     }
 }
