@@ -64,15 +64,8 @@ public class ConvergencePropertyTests
                 foreach (var entry in causal) replayer.Deliver(entry);
                 AssertSame(expected, GraphStateProjection.Canonical(replayer.Graph), seed, "causal", causal);
 
-                var shuffled = history.Skip(1).OrderBy(_ => random.Next()).ToList();
-                var graph = MaterializedGraph.FromEntries([history[0]], ontology);
-                var applied = new HashSet<Hash> { history[0].Hash };
-                foreach (var entry in shuffled)
-                {
-                    applied.Add(entry.Hash);
-                    if (!graph.Apply(entry)) graph.Rebuild(log.TopologicalOrder(applied));
-                }
-
+                var shuffled = ArrivalOrders.SchemaAfterAncestors(history.Skip(1).OrderBy(_ => random.Next()), log, history[0].Hash);
+                var graph = ArrivalOrders.ApplyStraight(history[0], shuffled, log);
                 AssertSame(expected, GraphStateProjection.Canonical(graph), seed, "arbitrary", shuffled);
             }
         }, iter: Histories);
