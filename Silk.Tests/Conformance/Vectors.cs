@@ -37,23 +37,12 @@ internal static class Vectors
             return fromEnv;
         }
 
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Silk.Web.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new InvalidOperationException(
-                $"Cannot find the repository root (a folder holding Silk.Web.sln) above {AppContext.BaseDirectory}; set {EnvVar} to the vectors folder.");
-        }
-
-        var folder = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance", "vectors"));
+        var root = RepoRoot.Path;
+        var folder = Path.GetFullPath(Path.Combine(root, "..", "shared", "conformance", "vectors"));
         if (!System.IO.Directory.Exists(folder))
         {
             throw new InvalidOperationException(
-                $"Conformance vectors folder not found at {folder} (repo root {dir.FullName}); set {EnvVar} to the vectors folder.");
+                $"Conformance vectors folder not found at {folder} (repo root {root}); set {EnvVar} to the vectors folder.");
         }
 
         return folder;

@@ -11,14 +11,13 @@ public class OntologyValidationVectorTests
     private const int ExpectedCaseCount = 79;
     private const string Unavailable = "vectors unavailable";
 
-    private static readonly Lazy<Vectors> File = new(() => new Vectors());
+    private static readonly Lazy<ValidationVectors> File = new(() => new ValidationVectors());
 
-    private sealed class Vectors
+    private sealed class ValidationVectors
     {
-        public Vectors()
+        public ValidationVectors()
         {
-            using var doc = SchemaVectors.Load(FileName);
-            var root = doc.RootElement;
+            var root = Conformance.Vectors.Load(FileName);
             RichOntologyJson = root.GetProperty("rich_ontology").GetRawText();
             RichOntologyHash = root.GetProperty("rich_ontology_content_hash").GetString()!;
             Cases = root.GetProperty("cases").EnumerateArray().Select(c => c.Clone()).ToList();
@@ -62,8 +61,8 @@ public class OntologyValidationVectorTests
         var subject = check switch
         {
             "validate_node" or "validate_property_update" =>
-                c.GetProperty("node_type").GetString() + (SchemaVectors.OptionalString(c, "subtype") is { } s ? ":" + s : "")
-                + (SchemaVectors.OptionalString(c, "key") is { } k ? "." + k : ""),
+                c.GetProperty("node_type").GetString() + (OptionalString(c, "subtype") is { } s ? ":" + s : "")
+                + (OptionalString(c, "key") is { } k ? "." + k : ""),
             "validate_edge" => $"{c.GetProperty("edge_type").GetString()} {c.GetProperty("source_type").GetString()}->{c.GetProperty("target_type").GetString()}",
             "validate_edge_property_update" => $"{c.GetProperty("edge_type").GetString()}.{c.GetProperty("key").GetString()}",
             "validate_self" => Shorten(c.GetProperty("ontology").GetRawText()),
@@ -115,28 +114,28 @@ public class OntologyValidationVectorTests
             case "validate_node":
                 AssertOutcome(expected, rules.ValidateNode(
                     c.GetProperty("node_type").GetString()!,
-                    SchemaVectors.OptionalString(c, "subtype"),
-                    SchemaVectors.TypedMap(c.GetProperty("properties"))));
+                    OptionalString(c, "subtype"),
+                    Conformance.Vectors.ToValueMap(c.GetProperty("properties"))));
                 break;
             case "validate_edge":
                 AssertOutcome(expected, rules.ValidateEdge(
                     c.GetProperty("edge_type").GetString()!,
                     c.GetProperty("source_type").GetString()!,
                     c.GetProperty("target_type").GetString()!,
-                    SchemaVectors.TypedMap(c.GetProperty("properties"))));
+                    Conformance.Vectors.ToValueMap(c.GetProperty("properties"))));
                 break;
             case "validate_property_update":
                 AssertOutcome(expected, rules.ValidatePropertyUpdate(
                     c.GetProperty("node_type").GetString()!,
-                    SchemaVectors.OptionalString(c, "subtype"),
+                    OptionalString(c, "subtype"),
                     c.GetProperty("key").GetString()!,
-                    SchemaVectors.TypedValue(c.GetProperty("value"))));
+                    Conformance.Vectors.ToValue(c.GetProperty("value"))));
                 break;
             case "validate_edge_property_update":
                 AssertOutcome(expected, rules.ValidateEdgePropertyUpdate(
                     c.GetProperty("edge_type").GetString()!,
                     c.GetProperty("key").GetString()!,
-                    SchemaVectors.TypedValue(c.GetProperty("value"))));
+                    Conformance.Vectors.ToValue(c.GetProperty("value"))));
                 break;
             case "validate_self":
                 CheckValidateSelf(c, expected);
@@ -206,4 +205,7 @@ public class OntologyValidationVectorTests
         Assert.Equal(expected.GetProperty("error").GetString(), actual.Message);
         Assert.Equal(expected.GetProperty("error_debug").GetString(), actual.DebugText);
     }
+
+    private static string? OptionalString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

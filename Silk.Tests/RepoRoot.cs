@@ -1,4 +1,4 @@
-namespace Silk.Tests.Api;
+namespace Silk.Tests;
 
 /// <summary>The repository root: the nearest folder above the test binaries that holds Silk.Web.sln.</summary>
 internal static class RepoRoot
