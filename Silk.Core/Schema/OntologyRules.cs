@@ -103,6 +103,16 @@ public sealed class OntologyRules
         return node.UpdateTableFor(subtype).ValidateOne(nodeType, key, value);
     }
 
+    /// <summary>
+    /// The stricter check for a LOCAL update_property: inherited (parent_type) properties count too.
+    /// Refusing locally what a remote peer would accept cannot split peers: nothing is written.
+    /// </summary>
+    public SchemaViolation? ValidateLocalPropertyUpdate(string nodeType, string? subtype, string key, Value value)
+    {
+        if (!_nodes.TryGetValue(nodeType, out var node)) return null;
+        return node.TableFor(subtype).ValidateOne(nodeType, key, value);
+    }
+
     /// <summary>update_property on an edge: the edge type's properties; unknown types and keys are accepted.</summary>
     public SchemaViolation? ValidateEdgePropertyUpdate(string edgeType, string key, Value value)
     {
