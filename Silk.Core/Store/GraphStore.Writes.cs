@@ -1,0 +1,132 @@
+using Silk.Core.Entries;
+using Silk.Core.Graph;
+using Silk.Core.Schema;
+using Silk.Core.Wire;
+
+namespace Silk.Core.Store;
+
+/// <summary>Local writes: validate, tick the clock, append on the current heads, apply, publish.</summary>
+public sealed partial class GraphStore
+{
+    /// <summary>Adds (or re-adds) a node. Its properties must fit the type (and subtype, once the type declares subtypes).</summary>
+    public Hash AddNode(string nodeId, string nodeType, string label, ValueMap? properties = null, string? subtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        ArgumentNullException.ThrowIfNull(nodeType);
+        ArgumentNullException.ThrowIfNull(label);
+        properties ??= ValueMap.Empty;
+        ValueLimits.Check(properties);
+        return Append(new AddNode(nodeId, nodeType, subtype, label, properties), graph =>
+            graph.Rules.ValidateNode(nodeType, subtype, properties) is { } violation ? throw new SchemaException(violation) : null);
+    }
+
+    /// <summary>Adds an edge between two live nodes whose types the edge type accepts.</summary>
+    public Hash AddEdge(string edgeId, string edgeType, string sourceId, string targetId, ValueMap? properties = null)
+    {
+        ArgumentNullException.ThrowIfNull(edgeId);
+        ArgumentNullException.ThrowIfNull(edgeType);
+        ArgumentNullException.ThrowIfNull(sourceId);
+        ArgumentNullException.ThrowIfNull(targetId);
+        properties ??= ValueMap.Empty;
+        ValueLimits.Check(properties);
+        return Append(new AddEdge(edgeId, edgeType, sourceId, targetId, properties), graph =>
+        {
+            var source = graph.GetNode(sourceId)
+                ?? throw new ValidationException("endpoint_not_found", $"source node '{sourceId}' not found — add it before creating edges");
+            var target = graph.GetNode(targetId)
+                ?? throw new ValidationException("endpoint_not_found", $"target node '{targetId}' not found — add it before creating edges");
+            return graph.Rules.ValidateEdge(edgeType, source.NodeType, target.NodeType, properties) is { } violation
+                ? throw new SchemaException(violation)
+                : null;
+        });
+    }
+
+    /// <summary>
+    /// Sets one property of a node or edge. Checked against the node's type (inherited properties
+    /// included) or the edge's type; an id that is neither is written and waits for its entity.
+    /// </summary>
+    public Hash UpdateProperty(string entityId, string key, Value value)
+    {
+        ArgumentNullException.ThrowIfNull(entityId);
+        ArgumentNullException.ThrowIfNull(key);
+        ValueLimits.CheckString(key, "property key");
+        ValueLimits.Check(value, key);
+        return Append(new UpdateProperty(entityId, key, value), graph =>
+        {
+            var violation = graph.GetNode(entityId) is { } node
+                ? graph.Rules.ValidateLocalPropertyUpdate(node.NodeType, node.Subtype, key, value)
+                : graph.GetEdge(entityId) is { } edge
+                    ? graph.Rules.ValidateEdgePropertyUpdate(edge.EdgeType, key, value)
+                    : null;
+            return violation is null ? null : throw new SchemaException(violation);
+        });
+    }
+
+    /// <summary>Removes a node (its edges hide until it is added again). An unknown id is still written.</summary>
+    public Hash RemoveNode(string nodeId)
+    {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        return Append(new RemoveNode(nodeId), static _ => null);
+    }
+
+    public Hash RemoveEdge(string edgeId)
+    {
+        ArgumentNullException.ThrowIfNull(edgeId);
+        return Append(new RemoveEdge(edgeId), static _ => null);
+    }
+
+    /// <summary>
+    /// Extends the schema monotonically. Checked on a copy first; on success the entry is written and
+    /// everything is judged again, so entries quarantined for the old schema may come out.
+    /// </summary>
+    public Hash ExtendOntology(OntologyExtension extension)
+    {
+        ArgumentNullException.ThrowIfNull(extension);
+        return Append(new ExtendOntology(extension), graph =>
+        {
+            _ = OntologyRules.Merge(graph.Ontology, extension);
+            return null;
+        });
+    }
+
+    /// <summary>Re-judges every entry against the current schema; returns how many left quarantine.</summary>
+    public int Revalidate()
+    {
+        var (released, events) = Write(() =>
+        {
+            var before = _graph.Quarantined.Select(q => q.Hash).ToHashSet();
+            _graph.Rebuild(_log.TopologicalOrder());
+            var left = before.Where(h => !_graph.IsQuarantined(h) && _log.Contains(h)).ToList();
+            return (left.Count, left.Select(h => ChangeEvent.From(_log.Get(h)!, local: false)).ToList());
+        });
+        Publish(events);
+        return released;
+    }
+
+    /// <summary>
+    /// The one local write path. <paramref name="check"/> runs under the write lock against the
+    /// current graph and throws to refuse; nothing is written then (the clock is not ticked either).
+    /// </summary>
+    private Hash Append(GraphOp op, Func<MaterializedGraph, object?> check)
+    {
+        var (entry, events) = Write(() =>
+        {
+            check(_graph);
+            var created = Entry.Create(op, _log.Heads, _clock.Tick(), InstanceId);
+            created = SignLocal(created);
+            _log.Append(created);
+            var before = MaterializedGraph.RequiresRebuild(created) ? QuarantinedHashes() : null;
+            if (!_graph.Apply(created)) _graph.Rebuild(_log.TopologicalOrder());
+            var published = new List<ChangeEvent> { ChangeEvent.From(created, local: true) };
+            if (before is not null) published.AddRange(LeftQuarantine(before));
+            return (created, published);
+        });
+        Publish(events);
+        return entry.Hash;
+    }
+
+    private HashSet<Hash> QuarantinedHashes() => _graph.Quarantined.Select(q => q.Hash).ToHashSet();
+
+    private IEnumerable<ChangeEvent> LeftQuarantine(HashSet<Hash> before) =>
+        before.Where(h => !_graph.IsQuarantined(h) && _log.Contains(h)).Order().Select(h => ChangeEvent.From(_log.Get(h)!, local: false));
+}
