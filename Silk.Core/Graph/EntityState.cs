@@ -66,6 +66,12 @@ internal sealed class NodeState(string id) : EntityState(id)
 
     public AddNode NewestAdd => (AddNode)Newest!.Payload;
 
+    /// <summary>Indexed outgoing edges in neighbour order, built on first traversal; null when stale.</summary>
+    public Adjacent[]? SortedOutgoing { get; set; }
+
+    /// <summary>Indexed incoming edges in neighbour order, built on first traversal; null when stale.</summary>
+    public Adjacent[]? SortedIncoming { get; set; }
+
     protected override IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add) => ((AddNode)add.Payload).Properties;
 }
 

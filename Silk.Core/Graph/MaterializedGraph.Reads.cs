@@ -3,7 +3,7 @@ using Silk.Core.Wire;
 namespace Silk.Core.Graph;
 
 /// <summary>Reads. Lists come back in ordinal id order (decision D6).</summary>
-public sealed partial class MaterializedGraph
+public sealed partial class MaterializedGraph : IGraphReader
 {
     public int NodeCount => _nodes.Values.Count(n => n.Alive);
 

@@ -263,12 +263,14 @@ public sealed partial class MaterializedGraph
         {
             _outgoing[oldSource].Remove(edge.Id);
             _incoming[oldTarget].Remove(edge.Id);
+            InvalidateAdjacency(oldSource, oldTarget);
         }
 
         if (endpoints is var (source, target))
         {
             BucketSet(_outgoing, source).Add(edge.Id);
             BucketSet(_incoming, target).Add(edge.Id);
+            InvalidateAdjacency(source, target);
         }
 
         edge.IndexedEndpoints = endpoints;

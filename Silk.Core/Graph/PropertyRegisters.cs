@@ -36,6 +36,13 @@ internal sealed class PropertyRegisters
         return true;
     }
 
+    public bool TryGetValue(string key, out Value value)
+    {
+        var index = IndexOf(key);
+        value = index >= 0 ? _values[index] : default;
+        return index >= 0;
+    }
+
     public void Clear()
     {
         _keys = [];

@@ -10,3 +10,9 @@ public sealed record EdgeView(string EdgeId, string EdgeType, string SourceId, s
 
 /// <summary>An entry kept in the log but invisible to reads, with the rule it broke.</summary>
 public sealed record QuarantineRecord(Hash Hash, string OpKind, string Reason, Hash OntologyHash);
+
+/// <summary>A subgraph's node and edge ids, each list in ordinal id order.</summary>
+public sealed record SubgraphView(IReadOnlyList<string> NodeIds, IReadOnlyList<string> EdgeIds)
+{
+    public static SubgraphView Empty { get; } = new([], []);
+}
