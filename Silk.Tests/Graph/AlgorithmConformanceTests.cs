@@ -18,7 +18,7 @@ public class AlgorithmConformanceTests
         get
         {
             var data = new TheoryData<int, string>();
-            var cases = AlgorithmVectors.Load(AlgorithmVectorGraph.File).GetProperty("cases");
+            var cases = Conformance.Vectors.Load(AlgorithmVectorGraph.File).GetProperty("cases");
             for (var i = 0; i < cases.GetArrayLength(); i++) data.Add(i, Summary(cases[i]));
             return data;
         }
@@ -29,7 +29,7 @@ public class AlgorithmConformanceTests
         get
         {
             var data = new TheoryData<int, string>();
-            var cutoffs = AlgorithmVectors.Load(AlgorithmVectorGraph.File).GetProperty("as_of");
+            var cutoffs = Conformance.Vectors.Load(AlgorithmVectorGraph.File).GetProperty("as_of");
             for (var i = 0; i < cutoffs.GetArrayLength(); i++) data.Add(i, cutoffs[i].GetProperty("cutoff").GetRawText());
             return data;
         }

@@ -20,7 +20,7 @@ internal sealed class AlgorithmVectorGraph
 
     private AlgorithmVectorGraph()
     {
-        Vector = AlgorithmVectors.Load(File);
+        Vector = Conformance.Vectors.Load(File);
         Entries = Vector.GetProperty("entries").EnumerateArray()
             .Select(e => Entry.Decode(Convert.FromHexString(e.GetProperty("entry_msgpack_hex").GetString()!)))
             .ToList();
