@@ -44,14 +44,11 @@ public sealed partial class GraphStore
 
     /// <summary>
     /// The graph as it was at a clock reading: every entry at or before (physical, logical), rebuilt
-    /// with the schema of that moment. Independent of later writes.
+    /// with the schema of that moment. Read-only and independent of later writes.
     /// </summary>
-    public MaterializedGraph AsOf(ulong physicalMs, uint logical = 0) => Read(() =>
-    {
-        var entries = _log.EntriesAsOf(physicalMs, logical);
-        var genesisOntology = RootOntology(_log.InArrivalOrder.First());
-        return entries.Any(e => e.Payload is DefineOntology or Checkpoint)
-            ? MaterializedGraph.FromEntries(entries, genesisOntology)
-            : new MaterializedGraph(genesisOntology);
-    });
+    public GraphSnapshot AsOf(ulong physicalMs, uint logical = 0) =>
+        Read(() => GraphSnapshot.AsOf(_log, physicalMs, logical, RootOntology(_log.InArrivalOrder.First())));
+
+    /// <summary>Every entry whose op names <paramref name="id"/> (nodes also as edge endpoints), in topological order.</summary>
+    public IReadOnlyList<Entry> EntriesAffecting(string id) => Read(() => _log.EntriesAffecting(id));
 }
