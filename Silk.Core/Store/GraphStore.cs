@@ -101,6 +101,7 @@ public sealed partial class GraphStore : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _signingKey?.Dispose();
         _lock.Dispose();
     }
 }
