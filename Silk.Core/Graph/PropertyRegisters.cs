@@ -43,6 +43,12 @@ internal sealed class PropertyRegisters
         return index >= 0;
     }
 
+    /// <summary>Each key with its value and the clock of the entry that wrote it, in key order.</summary>
+    public IEnumerable<(string Key, Value Value, Clock.ClockStamp Clock)> Entries()
+    {
+        for (var i = 0; i < _keys.Length; i++) yield return (_keys[i], _values[i], _versions[i].Clock);
+    }
+
     public void Clear()
     {
         _keys = [];

@@ -1,0 +1,96 @@
+using Silk.Core.Entries;
+using Silk.Core.Graph;
+using Silk.Core.Sync;
+using Silk.Core.Wire;
+
+namespace Silk.Core.Store;
+
+/// <summary>
+/// Compaction (SPEC §9): the whole log is replaced by one checkpoint entry holding the live state.
+/// Safe only when every peer has synced past the newest entry and every registered tail cursor is
+/// at the heads; otherwise peers and tails would be left holding hashes that no longer exist.
+/// </summary>
+public sealed partial class GraphStore
+{
+    private readonly List<Hash[]> _subscriberCursors = [];
+    private PeerRegistry? _peers;
+
+    /// <summary>Known gossip peers; their last sync times feed <see cref="VerifyCompactionSafe"/>.</summary>
+    public PeerRegistry Peers => LazyInitializer.EnsureInitialized(ref _peers, () => new PeerRegistry(InstanceId, _options.Time));
+
+    /// <summary>Makes compaction wait for this cursor (exact list, order-sensitive; duplicates ignored).</summary>
+    public void RegisterSubscriberCursor(IReadOnlyList<Hash> cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        lock (_subscriberCursors)
+        {
+            if (!_subscriberCursors.Any(c => c.SequenceEqual(cursor))) _subscriberCursors.Add([.. cursor]);
+        }
+    }
+
+    public void UnregisterSubscriberCursor(IReadOnlyList<Hash> cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        lock (_subscriberCursors) _subscriberCursors.RemoveAll(c => c.SequenceEqual(cursor));
+    }
+
+    /// <summary>Whether compaction would strand a peer or a registered cursor, with the reasons.</summary>
+    public (bool Safe, IReadOnlyList<string> Reasons) VerifyCompactionSafe() => Read(() =>
+    {
+        var reasons = new List<string>();
+        var latest = _log.InArrivalOrder.Max(e => e.Clock.PhysicalMs);
+        foreach (var peer in Peers.List())
+        {
+            if (peer.LastSeenMs == 0) reasons.Add($"peer '{peer.PeerId}' has never synced");
+            else if (peer.LastSeenMs < latest) reasons.Add($"peer '{peer.PeerId}' last synced at {peer.LastSeenMs}ms, but latest entry is at {latest}ms");
+        }
+
+        Hash[][] cursors;
+        lock (_subscriberCursors) cursors = [.. _subscriberCursors];
+        for (var i = 0; i < cursors.Length; i++)
+        {
+            if (!cursors[i].All(_log.Contains)) reasons.Add($"subscriber cursor #{i} references unknown entries");
+            else if (_log.EntriesSinceHeads(cursors[i]).Count > 0) reasons.Add($"subscriber cursor #{i} is behind current heads");
+        }
+
+        return (reasons.Count == 0, (IReadOnlyList<string>)reasons);
+    });
+
+    /// <summary>
+    /// Replaces the log with a checkpoint of the live state and returns its hash. Quarantined entries
+    /// are carried over after the checkpoint (same op, author and clock) so that a later schema
+    /// extension can still release them. With <paramref name="safe"/>, refuses when
+    /// <see cref="VerifyCompactionSafe"/> does.
+    /// </summary>
+    public Hash Compact(bool safe = true)
+    {
+        if (safe && VerifyCompactionSafe() is (false, var reasons))
+        {
+            throw new InvalidOperationException($"compaction is unsafe: {string.Join("; ", reasons)}. Pass safe=False to force.");
+        }
+
+        return Write(() =>
+        {
+            var stateClock = _clock.Current;
+            var ops = new List<GraphOp> { new DefineOntology(_graph.Ontology) };
+            var clocks = new List<(ulong, uint)> { (stateClock.PhysicalMs, stateClock.Logical) };
+            foreach (var (op, clock) in _graph.LiveStateOps())
+            {
+                ops.Add(op);
+                clocks.Add((clock.PhysicalMs, clock.Logical));
+            }
+
+            var quarantined = _graph.Quarantined.Select(q => _log.Get(q.Hash)).OfType<Entry>().ToList();
+            var at = _clock.Tick();
+            var checkpoint = SignLocal(Entry.Create(new Checkpoint(ops, clocks, at.PhysicalMs, at.Logical), [], at, InstanceId));
+            _log.ReplaceWithCheckpoint(checkpoint);
+            foreach (var entry in quarantined)
+            {
+                _log.Append(Entry.Create(entry.Payload, _log.Heads, entry.Clock, entry.Author));
+            }
+
+            _graph.Rebuild(_log.TopologicalOrder());
+            return checkpoint.Hash;
+        });
+    }
+}
