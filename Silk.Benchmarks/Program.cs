@@ -1,5 +1,20 @@
 using BenchmarkDotNet.Running;
+using Silk.Benchmarks.Reports;
 
 // Runs the benchmarks chosen on the command line, e.g.
 //   dotnet run -c Release --project Silk.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Two measurements that are not BenchmarkDotNet runs:
+//   dotnet run -c Release --project Silk.Benchmarks -- rss            (peak memory for 100,000 nodes)
+//   dotnet run -c Release --project Silk.Benchmarks -- payload-sizes  (sync payload bytes by overlap)
+return args.FirstOrDefault() switch
+{
+    "rss" => MemoryReport.Run(),
+    "payload-sizes" => PayloadSizeReport.Run(),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(MemoryReport).Assembly).Run(args);
+    return 0;
+}
