@@ -69,7 +69,7 @@ public sealed partial class GraphStore
             throw new InvalidOperationException($"compaction is unsafe: {string.Join("; ", reasons)}. Pass safe=False to force.");
         }
 
-        return Write(() =>
+        var hash = Write(() =>
         {
             var stateClock = _clock.Current;
             var ops = new List<GraphOp> { new DefineOntology(_graph.Ontology) };
@@ -90,7 +90,10 @@ public sealed partial class GraphStore
             }
 
             _graph.Rebuild(_log.TopologicalOrder());
+            Acknowledge();
             return checkpoint.Hash;
         });
+        RingBell(); // tails holding pre-compaction cursors wake and learn they are stale
+        return hash;
     }
 }

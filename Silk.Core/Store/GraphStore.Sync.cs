@@ -192,6 +192,7 @@ public sealed partial class GraphStore
         foreach (var entry in inserted) _clock.Merge(entry.Clock);
 
         HoldPending(unresolved);
+        Acknowledge();
         var events = inserted.Select(e => ChangeEvent.From(e, local: false)).ToList();
         if (quarantinedBefore is not null) events.AddRange(LeftQuarantine(quarantinedBefore).Where(e => !inserted.Any(i => i.Hash == e.Hash)));
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
@@ -282,6 +283,7 @@ public sealed partial class GraphStore
             if (unresolved.Count > 0) throw new SyncRejectedException($"{unresolved.Count} entries have unresolvable parents");
             foreach (var entry in order) store._log.Append(entry);
             store._graph.Rebuild(store._log.TopologicalOrder());
+            store.Acknowledge();
             return 0;
         });
         return store;

@@ -1,9 +1,42 @@
+using Silk.Core.Log;
+using Silk.Core.Tail;
+using Silk.Core.Wire;
+
 namespace Silk.Core.Store;
 
-public sealed partial class GraphStore
+/// <summary>
+/// Tails (decision D4): a consumer holds a cursor (the frontier of what it has seen) and asks for
+/// what lies past it; each entry is delivered exactly once across consecutive batches. The bell
+/// rings once per published write or merge so waiting consumers wake without polling. Tails only
+/// see entries up to the acknowledged watermark.
+/// </summary>
+public sealed partial class GraphStore : ITailSource
 {
-    // Replaced by the tail subsystem: wakes every waiting tail once per published batch.
-    private static void RingBell()
+    private readonly Bell _bell = new();
+    private long _acknowledgedThrough = -1;
+
+    /// <summary>Rings on every published change; tail consumers wait on it.</summary>
+    public Bell Bell => _bell;
+
+    /// <summary>
+    /// The cursor meaning "only what comes after now": the frontier of everything acknowledged so far
+    /// (not <see cref="Heads"/>, which may name an entry still being committed).
+    /// </summary>
+    public IReadOnlyList<Hash> CurrentCursor => Read(() => _log.FrontierThrough(Volatile.Read(ref _acknowledgedThrough)));
+
+    /// <summary>A tail from <paramref name="cursor"/> (empty = from the beginning). Unknown hashes fail at the first read.</summary>
+    public TailSubscription SubscribeFrom(IReadOnlyList<Hash> cursor)
     {
+        ArgumentNullException.ThrowIfNull(cursor);
+        return new TailSubscription(this, cursor);
     }
+
+    /// <summary>One read past <paramref name="cursor"/>: at most <paramref name="maxCount"/> entries in arrival order and the new cursor.</summary>
+    public TailRead Read(IReadOnlyList<Hash> cursor, int maxCount) =>
+        Read(() => _log.ReadAfter(cursor, maxCount, Volatile.Read(ref _acknowledgedThrough)));
+
+    /// <summary>Entries up to the log's latest sequence are acknowledged: visible to tails.</summary>
+    private void Acknowledge() => Volatile.Write(ref _acknowledgedThrough, _log.LastSequence);
+
+    private void RingBell() => _bell.Ring();
 }

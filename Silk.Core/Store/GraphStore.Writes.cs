@@ -117,6 +117,7 @@ public sealed partial class GraphStore
             _log.Append(created);
             var before = MaterializedGraph.RequiresRebuild(created) ? QuarantinedHashes() : null;
             if (!_graph.Apply(created)) _graph.Rebuild(_log.TopologicalOrder());
+            Acknowledge();
             var published = new List<ChangeEvent> { ChangeEvent.From(created, local: true) };
             if (before is not null) published.AddRange(LeftQuarantine(before));
             return (created, published);

@@ -29,6 +29,7 @@ public sealed partial class GraphStore : IDisposable
         _options = options;
         _log = new OpLog(root);
         _graph = MaterializedGraph.FromEntries(_log.TopologicalOrder(), RootOntology(root));
+        Acknowledge();
     }
 
     /// <summary>
