@@ -13,14 +13,19 @@ internal abstract class EntityState(string id)
 {
     public string Id { get; } = id;
 
+    // Most entities have exactly one add: keep it without a list.
+    private Entry? _firstAdd;
+    private List<Entry>? _moreAdds;
+
     /// <summary>Add entries that passed validation.</summary>
-    public List<Entry> ValidAdds { get; } = [];
+    public IReadOnlyList<Entry> ValidAdds =>
+        _firstAdd is null ? [] : _moreAdds is null ? [_firstAdd] : [_firstAdd, .. _moreAdds];
 
     public Entry? Oldest { get; private set; }
 
     public Entry? Newest { get; private set; }
 
-    public Version? NewestRemove { get; private set; }
+    public Entry? NewestRemove { get; private set; }
 
     public PropertyRegisters Properties { get; } = new();
 
@@ -28,36 +33,37 @@ internal abstract class EntityState(string id)
     public bool Exists => Oldest is not null;
 
     /// <summary>Add wins unless the newest remove is strictly newer than the newest add.</summary>
-    public bool Alive => Newest is not null && !(NewestRemove is { } removed && removed.Beats(Version.Of(Newest)));
+    public bool Alive => Newest is not null && !(NewestRemove is { } removed && Version.Of(removed).Beats(Version.Of(Newest)));
 
     public bool Tombstoned => Exists && !Alive;
 
     /// <summary>Folds a valid add into the registers; its properties carry its clock.</summary>
     public void AddValid(Entry add)
     {
-        ValidAdds.Add(add);
+        if (_firstAdd is null) _firstAdd = add;
+        else (_moreAdds ??= []).Add(add);
         var version = Version.Of(add);
         if (Oldest is null || Version.Of(Oldest).Beats(version)) Oldest = add;
         if (Newest is null || version.Beats(Version.Of(Newest))) Newest = add;
-        foreach (var (key, value) in AddedProperties(add)) Properties.Set(key, value, version);
+        Properties.SetAll(AddedProperties(add), add);
     }
 
     public void Remove(Entry remove)
     {
-        var version = Version.Of(remove);
-        if (NewestRemove is not { } current || version.Beats(current)) NewestRemove = version;
+        if (NewestRemove is null || Version.Of(remove).Beats(Version.Of(NewestRemove))) NewestRemove = remove;
     }
 
     /// <summary>Forgets adds and properties, keeping removes (they need no validation).</summary>
     public void ResetAdds()
     {
-        ValidAdds.Clear();
+        _firstAdd = null;
+        _moreAdds = null;
         Oldest = null;
         Newest = null;
         Properties.Clear();
     }
 
-    protected abstract IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add);
+    protected abstract Wire.ValueMap AddedProperties(Entry add);
 }
 
 internal sealed class NodeState(string id) : EntityState(id)
@@ -72,7 +78,7 @@ internal sealed class NodeState(string id) : EntityState(id)
     /// <summary>Indexed incoming edges in neighbour order, built on first traversal; null when stale.</summary>
     public Adjacent[]? SortedIncoming { get; set; }
 
-    protected override IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add) => ((AddNode)add.Payload).Properties;
+    protected override Wire.ValueMap AddedProperties(Entry add) => ((AddNode)add.Payload).Properties;
 }
 
 internal sealed class EdgeState(string id) : EntityState(id)
@@ -82,5 +88,5 @@ internal sealed class EdgeState(string id) : EntityState(id)
     /// <summary>The endpoints this edge is indexed under, to move it when they change.</summary>
     public (string Source, string Target)? IndexedEndpoints { get; set; }
 
-    protected override IEnumerable<KeyValuePair<string, Wire.Value>> AddedProperties(Entry add) => ((AddEdge)add.Payload).Properties;
+    protected override Wire.ValueMap AddedProperties(Entry add) => ((AddEdge)add.Payload).Properties;
 }

@@ -162,7 +162,7 @@ public sealed partial class MaterializedGraph
             }
 
             Release(entry);
-            node.Properties.Set(update.Key, update.Value, Version.Of(entry));
+            node.Properties.Set(update.Key, update.Value, entry);
             return;
         }
 
@@ -176,7 +176,7 @@ public sealed partial class MaterializedGraph
             }
 
             Release(entry);
-            edge.Properties.Set(update.Key, update.Value, Version.Of(entry));
+            edge.Properties.Set(update.Key, update.Value, entry);
             return;
         }
 
@@ -217,7 +217,7 @@ public sealed partial class MaterializedGraph
     /// <summary>Rebuilds a node's properties from its valid adds and re-judges every update aimed at it.</summary>
     private void RecomputeNode(NodeState node)
     {
-        var adds = node.ValidAdds.ToList();
+        var adds = node.ValidAdds;
         node.ResetAdds();
         foreach (var add in adds) node.AddValid(add);
         if (_updatesByEntity.TryGetValue(node.Id, out var updates))

@@ -90,6 +90,11 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
 
     public ReadOnlySpan<string> KeySpan => _keys;
 
+    /// <summary>The backing arrays, for owners that promise never to change them in place.</summary>
+    internal string[] KeysArray => _keys;
+
+    internal Value[] ValuesArray => _values;
+
     public ReadOnlySpan<Value> ValueSpan => _values;
 
     public IEnumerable<string> Keys => _keys;
