@@ -38,7 +38,8 @@ public sealed partial class OpLog
         /// <summary>How many heads the log had right after this entry was appended.</summary>
         public int HeadCountAfter { get; } = headCountAfter;
 
-        public List<Hash>? Children { get; set; }
+        /// <summary>Children in arrival order; exact-size because most entries have one child or none.</summary>
+        public Hash[]? Children { get; set; }
     }
 
     /// <summary>Starts a log from its root entry (a genesis define_ontology, or a checkpoint).</summary>
@@ -149,8 +150,9 @@ public sealed partial class OpLog
         {
             _heads.Remove(parent);
             var parentRecord = _records[parent];
-            parentRecord.Children ??= [];
-            if (!parentRecord.Children.Contains(hash)) parentRecord.Children.Add(hash);
+            var children = parentRecord.Children;
+            if (children is null) parentRecord.Children = [hash];
+            else if (Array.IndexOf(children, hash) < 0) parentRecord.Children = [.. children, hash];
         }
 
         _heads.Add(hash);
