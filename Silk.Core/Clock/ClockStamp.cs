@@ -42,7 +42,7 @@ public readonly record struct ClockStamp(string Id, ulong PhysicalMs, uint Logic
     public static ClockStamp Read(ref MessagePackReader reader)
     {
         MsgPack.ReadArrayHeaderExactly(ref reader, 3, "a HybridClock");
-        var id = MsgPack.ReadString(ref reader);
+        var id = MsgPack.ReadName(ref reader);
         var physical = MsgPack.ReadU64(ref reader);
         var logical = MsgPack.ReadU32(ref reader);
         return new ClockStamp(id, physical, logical);

@@ -160,7 +160,7 @@ public sealed class Entry
         var next = MsgPack.ReadHashList(ref r);
         var refs = MsgPack.ReadHashList(ref r);
         var clock = ClockStamp.Read(ref r);
-        var author = MsgPack.ReadString(ref r);
+        var author = MsgPack.ReadName(ref r);
         var body = r.Sequence.Slice(start, r.Position);
         var signable = new byte[body.Length + 1];
         signable[0] = SignableHeader;

@@ -101,7 +101,7 @@ public static class GraphOpCodec
         if (MsgPack.NextIsMap(ref r)) return ReadMapForm(ref r, nesting);
         var count = MsgPack.ReadArrayHeader(ref r);
         if (count == 0) throw new WireFormatException("invalid length 0, expected an op tag");
-        var tag = MsgPack.ReadString(ref r);
+        var tag = MsgPack.ReadName(ref r);
         var fields = count - 1;
         switch (tag)
         {
@@ -109,21 +109,21 @@ public static class GraphOpCodec
                 Expect(fields, 5, tag);
                 return new AddNode(
                     MsgPack.ReadString(ref r),
-                    MsgPack.ReadString(ref r),
-                    MsgPack.ReadOptionalString(ref r),
+                    MsgPack.ReadName(ref r),
+                    MsgPack.ReadOptionalName(ref r),
                     MsgPack.ReadString(ref r),
                     ValueCodec.ReadMap(ref r));
             case AddEdge.OpTag:
                 Expect(fields, 5, tag);
                 return new AddEdge(
                     MsgPack.ReadString(ref r),
-                    MsgPack.ReadString(ref r),
+                    MsgPack.ReadName(ref r),
                     MsgPack.ReadString(ref r),
                     MsgPack.ReadString(ref r),
                     ValueCodec.ReadMap(ref r));
             case UpdateProperty.OpTag:
                 Expect(fields, 3, tag);
-                return new UpdateProperty(MsgPack.ReadString(ref r), MsgPack.ReadString(ref r), ValueCodec.Read(ref r));
+                return new UpdateProperty(MsgPack.ReadString(ref r), MsgPack.ReadName(ref r), ValueCodec.Read(ref r));
             case RemoveNode.OpTag:
                 Expect(fields, 1, tag);
                 return new RemoveNode(MsgPack.ReadString(ref r));

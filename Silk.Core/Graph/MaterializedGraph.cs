@@ -52,20 +52,44 @@ public sealed partial class MaterializedGraph
     /// Applies one entry not applied before. Returns false, changing nothing, for entries that need a
     /// rebuild (<see cref="RequiresRebuild"/>).
     /// </summary>
-    public bool Apply(Entry entry)
+    public bool Apply(Entry entry) => Apply(entry, alreadyValidated: false);
+
+    /// <summary>
+    /// As <see cref="Apply(Entry)"/>; <paramref name="alreadyValidated"/> says an add_node was just checked
+    /// against this same schema (a local write under the store's lock), so it is not checked twice.
+    /// </summary>
+    internal bool Apply(Entry entry, bool alreadyValidated)
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (RequiresRebuild(entry)) return false;
-        ApplyData(entry);
+        ApplyData(entry, alreadyValidated);
         return true;
     }
 
-    private void ApplyData(Entry entry)
+    /// <summary>The materialized type and subtype of a live node, without building a view.</summary>
+    internal bool TryGetLiveNodeType(string nodeId, out string nodeType, out string? subtype)
+    {
+        if (_nodes.TryGetValue(nodeId, out var node) && node.Alive)
+        {
+            nodeType = node.NodeType;
+            subtype = node.NewestAdd.Subtype;
+            return true;
+        }
+
+        (nodeType, subtype) = (string.Empty, null);
+        return false;
+    }
+
+    /// <summary>The type of a live edge, without building a view.</summary>
+    internal string? LiveEdgeType(string edgeId) =>
+        _edges.TryGetValue(edgeId, out var edge) && edge.Alive ? edge.OldestAdd.EdgeType : null;
+
+    private void ApplyData(Entry entry, bool alreadyValidated = false)
     {
         switch (entry.Payload)
         {
             case AddNode add:
-                ApplyAddNode(entry, add);
+                ApplyAddNode(entry, add, alreadyValidated);
                 break;
             case AddEdge add:
                 ApplyAddEdge(entry, add);
@@ -83,9 +107,9 @@ public sealed partial class MaterializedGraph
         }
     }
 
-    private void ApplyAddNode(Entry entry, AddNode add)
+    private void ApplyAddNode(Entry entry, AddNode add, bool alreadyValidated)
     {
-        var violation = Rules.ValidateNode(add.NodeType, add.Subtype, add.Properties, skipRequired: _checkpointReplays.Contains(entry.Hash));
+        var violation = alreadyValidated ? null : Rules.ValidateNode(add.NodeType, add.Subtype, add.Properties, skipRequired: _checkpointReplays.Contains(entry.Hash));
         if (violation is not null)
         {
             Quarantine(entry, violation.Message);

@@ -97,10 +97,16 @@ public sealed partial class OpLog
     /// checkpoint root replaces the log, but only a genesis-only one (H1: a foreign checkpoint must
     /// never wipe unsynced local writes). Another non-checkpoint root is kept as an extra root.
     /// </summary>
-    public AppendOutcome Append(Entry entry)
+    public AppendOutcome Append(Entry entry) => Append(entry, hashVerified: false);
+
+    /// <summary>
+    /// As <see cref="Append(Entry)"/>; <paramref name="hashVerified"/> skips re-hashing an entry whose hash
+    /// was just computed from these very bytes (a local write) or already checked (a merge checks all first).
+    /// </summary>
+    internal AppendOutcome Append(Entry entry, bool hashVerified)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (!entry.VerifyHash()) throw OpLogException.InvalidHash(entry.Hash);
+        if (!hashVerified && !entry.VerifyHash()) throw OpLogException.InvalidHash(entry.Hash);
         if (_records.ContainsKey(entry.Hash)) return AppendOutcome.Duplicate;
 
         if (entry.IsRoot && entry.Payload is Checkpoint)

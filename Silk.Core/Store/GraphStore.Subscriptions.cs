@@ -29,10 +29,20 @@ public sealed partial class GraphStore
         }
     }
 
+    private static readonly IReadOnlyList<ChangeEvent> NoEvents = [];
+
+    // Events are only built when someone listens: most writes have no callback subscriber.
+    private bool HasSubscribers => Volatile.Read(ref _subscribers).Length > 0;
+
     /// <summary>Tells subscribers about applied entries, then wakes tails once.</summary>
     private void Publish(IReadOnlyList<ChangeEvent> events)
     {
-        if (events.Count == 0) return;
+        if (events.Count == 0)
+        {
+            RingBell();
+            return;
+        }
+
         // Publishing is serialized so subscribers see events in log order even with concurrent writers.
         lock (_publishLock)
         {

@@ -180,7 +180,7 @@ public sealed partial class GraphStore
         var rebuild = false;
         foreach (var entry in order)
         {
-            var outcome = _log.Append(entry);
+            var outcome = _log.Append(entry, hashVerified: true);
             if (outcome == AppendOutcome.Duplicate) continue;
             _pending.Remove(entry.Hash);
             inserted.Add(entry);

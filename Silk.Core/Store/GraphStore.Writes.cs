@@ -17,7 +17,7 @@ public sealed partial class GraphStore
         properties ??= ValueMap.Empty;
         ValueLimits.Check(properties);
         return Append(new AddNode(nodeId, nodeType, subtype, label, properties), graph =>
-            graph.Rules.ValidateNode(nodeType, subtype, properties) is { } violation ? throw new SchemaException(violation) : null);
+            graph.Rules.ValidateNode(nodeType, subtype, properties) is { } violation ? throw new SchemaException(violation) : null, validated: true);
     }
 
     /// <summary>Adds an edge between two live nodes whose types the edge type accepts.</summary>
@@ -31,11 +31,17 @@ public sealed partial class GraphStore
         ValueLimits.Check(properties);
         return Append(new AddEdge(edgeId, edgeType, sourceId, targetId, properties), graph =>
         {
-            var source = graph.GetNode(sourceId)
-                ?? throw new ValidationException("endpoint_not_found", $"source node '{sourceId}' not found — add it before creating edges");
-            var target = graph.GetNode(targetId)
-                ?? throw new ValidationException("endpoint_not_found", $"target node '{targetId}' not found — add it before creating edges");
-            return graph.Rules.ValidateEdge(edgeType, source.NodeType, target.NodeType, properties) is { } violation
+            if (!graph.TryGetLiveNodeType(sourceId, out var sourceType, out _))
+            {
+                throw new ValidationException("endpoint_not_found", $"source node '{sourceId}' not found — add it before creating edges");
+            }
+
+            if (!graph.TryGetLiveNodeType(targetId, out var targetType, out _))
+            {
+                throw new ValidationException("endpoint_not_found", $"target node '{targetId}' not found — add it before creating edges");
+            }
+
+            return graph.Rules.ValidateEdge(edgeType, sourceType, targetType, properties) is { } violation
                 ? throw new SchemaException(violation)
                 : null;
         });
@@ -53,10 +59,10 @@ public sealed partial class GraphStore
         ValueLimits.Check(value, key);
         return Append(new UpdateProperty(entityId, key, value), graph =>
         {
-            var violation = graph.GetNode(entityId) is { } node
-                ? graph.Rules.ValidateLocalPropertyUpdate(node.NodeType, node.Subtype, key, value)
-                : graph.GetEdge(entityId) is { } edge
-                    ? graph.Rules.ValidateEdgePropertyUpdate(edge.EdgeType, key, value)
+            var violation = graph.TryGetLiveNodeType(entityId, out var nodeType, out var subtype)
+                ? graph.Rules.ValidateLocalPropertyUpdate(nodeType, subtype, key, value)
+                : graph.LiveEdgeType(entityId) is { } edgeType
+                    ? graph.Rules.ValidateEdgePropertyUpdate(edgeType, key, value)
                     : null;
             return violation is null ? null : throw new SchemaException(violation);
         });
@@ -107,17 +113,17 @@ public sealed partial class GraphStore
     /// The one local write path. <paramref name="check"/> runs under the write lock against the
     /// current graph and throws to refuse; nothing is written then (the clock is not ticked either).
     /// </summary>
-    private Hash Append(GraphOp op, Func<MaterializedGraph, object?> check)
+    private Hash Append(GraphOp op, Func<MaterializedGraph, object?> check, bool validated = false)
     {
         var (entry, events) = Write(() =>
         {
             check(_graph);
-            var created = Entry.Create(op, _log.Heads, _clock.Tick(), InstanceId);
-            created = SignLocal(created);
-            _log.Append(created);
+            var created = SignLocal(Entry.Create(op, _log.Heads, _clock.Tick(), InstanceId));
+            _log.Append(created, hashVerified: true);
             var before = MaterializedGraph.RequiresRebuild(created) ? QuarantinedHashes() : null;
-            if (!_graph.Apply(created)) _graph.Rebuild(_log.TopologicalOrder());
+            if (!_graph.Apply(created, validated)) _graph.Rebuild(_log.TopologicalOrder());
             Acknowledge();
+            if (!HasSubscribers) return (created, NoEvents);
             var published = new List<ChangeEvent> { ChangeEvent.From(created, local: true) };
             if (before is not null) published.AddRange(LeftQuarantine(before));
             return (created, published);

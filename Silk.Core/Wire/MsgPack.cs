@@ -192,6 +192,25 @@ internal static class MsgPack
     public static string? ReadOptionalString(ref MessagePackReader reader) =>
         reader.TryReadNil() ? null : ReadString(ref reader);
 
+    /// <summary>A name that repeats across entries (type, key, author): the instance is shared, see <see cref="NamePool"/>.</summary>
+    public static string ReadName(ref MessagePackReader reader)
+    {
+        var code = PeekCode(ref reader);
+        if (code is not ((>= 0xa0 and <= 0xbf) or 0xd9 or 0xda or 0xdb)) throw WrongMarker(code);
+        var bytes = reader.ReadStringSequence()!.Value;
+        try
+        {
+            return bytes.IsSingleSegment ? NamePool.Get(bytes.FirstSpan) : StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new WireFormatException("invalid UTF-8 in a string");
+        }
+    }
+
+    public static string? ReadOptionalName(ref MessagePackReader reader) =>
+        reader.TryReadNil() ? null : ReadName(ref reader);
+
     public static bool TryReadNil(ref MessagePackReader reader)
     {
         _ = PeekCode(ref reader);
@@ -235,12 +254,19 @@ internal static class MsgPack
         if (count != Hash.Size) throw new WireFormatException($"invalid length {count}, expected a 32-byte hash");
         for (var i = 0; i < Hash.Size; i++)
         {
-            var b = ReadU64(ref reader);
-            if (b > byte.MaxValue) throw new WireFormatException($"invalid value: integer `{b}`, expected u8");
-            bytes[i] = (byte)b;
+            // The encoder writes fixints and u8; anything else still goes through the checked path.
+            var next = PeekCode(ref reader);
+            bytes[i] = next <= 0x7f || next == 0xcc ? reader.ReadByte() : CheckedByte(ref reader);
         }
 
         return Hash.FromBytes(bytes);
+    }
+
+    private static byte CheckedByte(ref MessagePackReader reader)
+    {
+        var b = ReadU64(ref reader);
+        if (b > byte.MaxValue) throw new WireFormatException($"invalid value: integer `{b}`, expected u8");
+        return (byte)b;
     }
 
     public static Hash[] ReadHashList(ref MessagePackReader reader)
@@ -262,7 +288,7 @@ internal static class MsgPack
         var items = new string[count];
         for (var i = 0; i < count; i++)
         {
-            items[i] = ReadString(ref reader);
+            items[i] = ReadName(ref reader);
         }
 
         return items;

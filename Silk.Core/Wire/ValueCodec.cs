@@ -98,7 +98,7 @@ public static class ValueCodec
                 throw new WireFormatException($"map keys must be strings, found {MsgPack.MarkerName(code)}");
             }
 
-            keys[i] = MsgPack.ReadString(ref reader);
+            keys[i] = MsgPack.ReadName(ref reader);
             values[i] = Read(ref reader, depth);
         }
 
