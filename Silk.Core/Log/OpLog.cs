@@ -44,9 +44,17 @@ public sealed partial class OpLog
 
     /// <summary>Starts a log from its root entry (a genesis define_ontology, or a checkpoint).</summary>
     public OpLog(Entry root)
+        : this(root, 0)
+    {
+    }
+
+    /// <summary>Starts a log whose root carries a persisted arrival sequence (reopening a store).</summary>
+    public OpLog(Entry root, long firstSequence)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstSequence);
         if (!root.VerifyHash()) throw OpLogException.InvalidHash(root.Hash);
+        _firstSequence = firstSequence;
         Insert(root);
     }
 

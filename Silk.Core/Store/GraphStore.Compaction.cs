@@ -1,5 +1,6 @@
 using Silk.Core.Entries;
 using Silk.Core.Graph;
+using Silk.Core.Persistence;
 using Silk.Core.Sync;
 using Silk.Core.Wire;
 
@@ -69,31 +70,62 @@ public sealed partial class GraphStore
             throw new InvalidOperationException($"compaction is unsafe: {string.Join("; ", reasons)}. Pass safe=False to force.");
         }
 
-        var hash = Write(() =>
+        ThrowIfFaulted();
+        // Holding the commit gate keeps flushes out while the log (and the file) is replaced.
+        _commitGate.Wait();
+        Hash hash;
+        try
         {
-            var stateClock = _clock.Current;
-            var ops = new List<GraphOp> { new DefineOntology(_graph.Ontology) };
-            var clocks = new List<(ulong, uint)> { (stateClock.PhysicalMs, stateClock.Logical) };
-            foreach (var (op, clock) in _graph.LiveStateOps())
-            {
-                ops.Add(op);
-                clocks.Add((clock.PhysicalMs, clock.Logical));
-            }
+            Flush();
+            ThrowIfFaulted();
+            hash = Write(ReplaceWithCheckpointLocked);
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
 
-            var quarantined = _graph.Quarantined.Select(q => _log.Get(q.Hash)).OfType<Entry>().ToList();
-            var at = _clock.Tick();
-            var checkpoint = SignLocal(Entry.Create(new Checkpoint(ops, clocks, at.PhysicalMs, at.Logical), [], at, InstanceId));
-            _log.ReplaceWithCheckpoint(checkpoint);
-            foreach (var entry in quarantined)
-            {
-                _log.Append(Entry.Create(entry.Payload, _log.Heads, entry.Clock, entry.Author));
-            }
-
-            _graph.Rebuild(_log.TopologicalOrder());
-            Acknowledge();
-            return checkpoint.Hash;
-        });
         RingBell(); // tails holding pre-compaction cursors wake and learn they are stale
         return hash;
+    }
+
+    private Hash ReplaceWithCheckpointLocked()
+    {
+        var stateClock = _clock.Current;
+        var ops = new List<GraphOp> { new DefineOntology(_graph.Ontology) };
+        var clocks = new List<(ulong, uint)> { (stateClock.PhysicalMs, stateClock.Logical) };
+        foreach (var (op, clock) in _graph.LiveStateOps())
+        {
+            ops.Add(op);
+            clocks.Add((clock.PhysicalMs, clock.Logical));
+        }
+
+        var quarantined = _graph.Quarantined.Select(q => _log.Get(q.Hash)).OfType<Entry>().ToList();
+        var at = _clock.Tick();
+        var checkpoint = SignLocal(Entry.Create(new Checkpoint(ops, clocks, at.PhysicalMs, at.Logical), [], at, InstanceId));
+        var carried = new List<Entry> { checkpoint };
+        var heads = new[] { checkpoint.Hash };
+        foreach (var entry in quarantined)
+        {
+            var again = Entry.Create(entry.Payload, heads, entry.Clock, entry.Author);
+            carried.Add(again);
+            heads = [again.Hash];
+        }
+
+        // Disk first: if the replacement cannot be persisted, memory keeps the old log too.
+        var firstSequence = _log.NextSequence;
+        var stored = carried.Select((e, i) => new StoredEntry(firstSequence + i, e.Hash, e.ToBytes())).ToList();
+        if (_storage is { } storage)
+        {
+            storage.ReplaceAll(stored);
+            storage.Reclaim();
+        }
+
+        _log.ReplaceWithCheckpoint(checkpoint);
+        foreach (var entry in carried.Skip(1)) _log.Append(entry, hashVerified: true);
+        _graph.Rebuild(_log.TopologicalOrder());
+        Volatile.Write(ref _durableThrough, _log.LastSequence);
+        Acknowledge(_log.LastSequence);
+        return checkpoint.Hash;
     }
 }

@@ -113,14 +113,19 @@ public sealed partial class GraphStore
     public MergeResult Merge(IReadOnlyList<Entry> entries, bool holdUnresolved = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        VerifyAll(entries);
+        ThrowIfFaulted();
+        var result = Write(() => MergeLocked(entries, holdUnresolved));
+        CommitThrough(-1);
+        return result;
+    }
+
+    private static void VerifyAll(IReadOnlyList<Entry> entries)
+    {
         foreach (var entry in entries)
         {
             if (!entry.VerifyHash()) throw new SyncRejectedException($"entry hash verification failed: {entry.Hash.ToHex()}");
         }
-
-        var (result, events) = Write(() => MergeLocked(entries, holdUnresolved));
-        Publish(events);
-        return result;
     }
 
     public MergeResult Merge(SyncPayload payload, bool holdUnresolved = false)
@@ -129,7 +134,7 @@ public sealed partial class GraphStore
         return Merge(payload.Entries, holdUnresolved);
     }
 
-    private (MergeResult, List<ChangeEvent>) MergeLocked(IReadOnlyList<Entry> entries, bool holdUnresolved)
+    private MergeResult MergeLocked(IReadOnlyList<Entry> entries, bool holdUnresolved)
     {
         var dropped = new List<DroppedEntry>();
         var candidates = new Dictionary<Hash, Entry>();
@@ -192,12 +197,17 @@ public sealed partial class GraphStore
         foreach (var entry in inserted) _clock.Merge(entry.Clock);
 
         HoldPending(unresolved);
-        Acknowledge();
-        var events = inserted.Select(e => ChangeEvent.From(e, local: false)).ToList();
-        if (quarantinedBefore is not null) events.AddRange(LeftQuarantine(quarantinedBefore).Where(e => !inserted.Any(i => i.Hash == e.Hash)));
+        var events = new List<ChangeEvent>();
+        if (HasSubscribers)
+        {
+            var insertedHashes = inserted.Select(e => e.Hash).ToHashSet();
+            events.AddRange(inserted.Select(e => ChangeEvent.From(e, local: false)));
+            if (quarantinedBefore is not null) events.AddRange(LeftQuarantine(quarantinedBefore).Where(e => !insertedHashes.Contains(e.Hash)));
+        }
+
+        Stage(inserted, events);
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
-        var result = new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads);
-        return (result, events);
+        return new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads);
     }
 
     /// <summary>Orders candidates so every entry follows its parents (in the log or among the candidates).</summary>
@@ -283,7 +293,7 @@ public sealed partial class GraphStore
             if (unresolved.Count > 0) throw new SyncRejectedException($"{unresolved.Count} entries have unresolvable parents");
             foreach (var entry in order) store._log.Append(entry);
             store._graph.Rebuild(store._log.TopologicalOrder());
-            store.Acknowledge();
+            store.Acknowledge(store._log.LastSequence);
             return 0;
         });
         return store;

@@ -35,8 +35,8 @@ public sealed partial class GraphStore : ITailSource
     public TailRead Read(IReadOnlyList<Hash> cursor, int maxCount) =>
         Read(() => _log.ReadAfter(cursor, maxCount, Volatile.Read(ref _acknowledgedThrough)));
 
-    /// <summary>Entries up to the log's latest sequence are acknowledged: visible to tails.</summary>
-    private void Acknowledge() => Volatile.Write(ref _acknowledgedThrough, _log.LastSequence);
+    /// <summary>Entries up to <paramref name="sequence"/> are durable: visible to tails.</summary>
+    private void Acknowledge(long sequence) => Volatile.Write(ref _acknowledgedThrough, sequence);
 
     private void RingBell() => _bell.Ring();
 }

@@ -16,8 +16,7 @@ public sealed partial class GraphStore
         ArgumentNullException.ThrowIfNull(label);
         properties ??= ValueMap.Empty;
         ValueLimits.Check(properties);
-        return Append(new AddNode(nodeId, nodeType, subtype, label, properties), graph =>
-            graph.Rules.ValidateNode(nodeType, subtype, properties) is { } violation ? throw new SchemaException(violation) : null, validated: true);
+        return Append(new AddNode(nodeId, nodeType, subtype, label, properties), NodeCheck(nodeType, subtype, properties), validated: true);
     }
 
     /// <summary>Adds an edge between two live nodes whose types the edge type accepts.</summary>
@@ -29,22 +28,7 @@ public sealed partial class GraphStore
         ArgumentNullException.ThrowIfNull(targetId);
         properties ??= ValueMap.Empty;
         ValueLimits.Check(properties);
-        return Append(new AddEdge(edgeId, edgeType, sourceId, targetId, properties), graph =>
-        {
-            if (!graph.TryGetLiveNodeType(sourceId, out var sourceType, out _))
-            {
-                throw new ValidationException("endpoint_not_found", $"source node '{sourceId}' not found — add it before creating edges");
-            }
-
-            if (!graph.TryGetLiveNodeType(targetId, out var targetType, out _))
-            {
-                throw new ValidationException("endpoint_not_found", $"target node '{targetId}' not found — add it before creating edges");
-            }
-
-            return graph.Rules.ValidateEdge(edgeType, sourceType, targetType, properties) is { } violation
-                ? throw new SchemaException(violation)
-                : null;
-        });
+        return Append(new AddEdge(edgeId, edgeType, sourceId, targetId, properties), EdgeCheck(edgeType, sourceId, targetId, properties));
     }
 
     /// <summary>
@@ -57,15 +41,7 @@ public sealed partial class GraphStore
         ArgumentNullException.ThrowIfNull(key);
         ValueLimits.CheckString(key, "property key");
         ValueLimits.Check(value, key);
-        return Append(new UpdateProperty(entityId, key, value), graph =>
-        {
-            var violation = graph.TryGetLiveNodeType(entityId, out var nodeType, out var subtype)
-                ? graph.Rules.ValidateLocalPropertyUpdate(nodeType, subtype, key, value)
-                : graph.LiveEdgeType(entityId) is { } edgeType
-                    ? graph.Rules.ValidateEdgePropertyUpdate(edgeType, key, value)
-                    : null;
-            return violation is null ? null : throw new SchemaException(violation);
-        });
+        return Append(new UpdateProperty(entityId, key, value), UpdateCheck(entityId, key, value));
     }
 
     /// <summary>Removes a node (its edges hide until it is added again). An unknown id is still written.</summary>
@@ -88,24 +64,55 @@ public sealed partial class GraphStore
     public Hash ExtendOntology(OntologyExtension extension)
     {
         ArgumentNullException.ThrowIfNull(extension);
-        return Append(new ExtendOntology(extension), graph =>
-        {
-            _ = OntologyRules.Merge(graph.Ontology, extension);
-            return null;
-        });
+        return Append(new ExtendOntology(extension), ExtensionCheck(extension));
     }
+
+    private static Func<MaterializedGraph, object?> NodeCheck(string nodeType, string? subtype, ValueMap properties) => graph =>
+        graph.Rules.ValidateNode(nodeType, subtype, properties) is { } violation ? throw new SchemaException(violation) : null;
+
+    private static Func<MaterializedGraph, object?> EdgeCheck(string edgeType, string sourceId, string targetId, ValueMap properties) => graph =>
+    {
+        if (!graph.TryGetLiveNodeType(sourceId, out var sourceType, out _))
+        {
+            throw new ValidationException("endpoint_not_found", $"source node '{sourceId}' not found — add it before creating edges");
+        }
+
+        if (!graph.TryGetLiveNodeType(targetId, out var targetType, out _))
+        {
+            throw new ValidationException("endpoint_not_found", $"target node '{targetId}' not found — add it before creating edges");
+        }
+
+        return graph.Rules.ValidateEdge(edgeType, sourceType, targetType, properties) is { } violation ? throw new SchemaException(violation) : null;
+    };
+
+    private static Func<MaterializedGraph, object?> UpdateCheck(string entityId, string key, Value value) => graph =>
+    {
+        var violation = graph.TryGetLiveNodeType(entityId, out var nodeType, out var subtype)
+            ? graph.Rules.ValidateLocalPropertyUpdate(nodeType, subtype, key, value)
+            : graph.LiveEdgeType(entityId) is { } edgeType
+                ? graph.Rules.ValidateEdgePropertyUpdate(edgeType, key, value)
+                : null;
+        return violation is null ? null : throw new SchemaException(violation);
+    };
+
+    private static Func<MaterializedGraph, object?> ExtensionCheck(OntologyExtension extension) => graph =>
+    {
+        _ = OntologyRules.Merge(graph.Ontology, extension);
+        return null;
+    };
 
     /// <summary>Re-judges every entry against the current schema; returns how many left quarantine.</summary>
     public int Revalidate()
     {
-        var (released, events) = Write(() =>
+        var released = Write(() =>
         {
-            var before = _graph.Quarantined.Select(q => q.Hash).ToHashSet();
+            var before = QuarantinedHashes();
             _graph.Rebuild(_log.TopologicalOrder());
-            var left = before.Where(h => !_graph.IsQuarantined(h) && _log.Contains(h)).ToList();
-            return (left.Count, left.Select(h => ChangeEvent.From(_log.Get(h)!, local: false)).ToList());
+            var left = LeftQuarantine(before).ToList();
+            Stage([], left);
+            return left.Count;
         });
-        Publish(events);
+        CommitThrough(-1);
         return released;
     }
 
@@ -115,21 +122,24 @@ public sealed partial class GraphStore
     /// </summary>
     private Hash Append(GraphOp op, Func<MaterializedGraph, object?> check, bool validated = false)
     {
-        var (entry, events) = Write(() =>
-        {
-            check(_graph);
-            var created = SignLocal(Entry.Create(op, _log.Heads, _clock.Tick(), InstanceId));
-            _log.Append(created, hashVerified: true);
-            var before = MaterializedGraph.RequiresRebuild(created) ? QuarantinedHashes() : null;
-            if (!_graph.Apply(created, validated)) _graph.Rebuild(_log.TopologicalOrder());
-            Acknowledge();
-            if (!HasSubscribers) return (created, NoEvents);
-            var published = new List<ChangeEvent> { ChangeEvent.From(created, local: true) };
-            if (before is not null) published.AddRange(LeftQuarantine(before));
-            return (created, published);
-        });
-        Publish(events);
-        return entry.Hash;
+        ThrowIfFaulted();
+        var (hash, sequence) = Write(() => AppendLocked(op, check, validated));
+        CommitThrough(sequence);
+        return hash;
+    }
+
+    private (Hash Hash, long Sequence) AppendLocked(GraphOp op, Func<MaterializedGraph, object?> check, bool validated)
+    {
+        check(_graph);
+        var created = SignLocal(Entry.Create(op, _log.Heads, _clock.Tick(), InstanceId));
+        _log.Append(created, hashVerified: true);
+        var before = MaterializedGraph.RequiresRebuild(created) ? QuarantinedHashes() : null;
+        if (!_graph.Apply(created, validated)) _graph.Rebuild(_log.TopologicalOrder());
+        var events = !HasSubscribers ? NoEvents
+            : before is null ? [ChangeEvent.From(created, local: true)]
+            : [ChangeEvent.From(created, local: true), .. LeftQuarantine(before)];
+        Stage([created], events);
+        return (created.Hash, _log.SequenceOf(created.Hash));
     }
 
     private HashSet<Hash> QuarantinedHashes() => _graph.Quarantined.Select(q => q.Hash).ToHashSet();

@@ -22,14 +22,15 @@ public sealed partial class GraphStore : IDisposable
     private readonly MaterializedGraph _graph;
     private bool _disposed;
 
-    private GraphStore(string instanceId, Entry root, HybridClock clock, GraphStoreOptions options)
+    private GraphStore(string instanceId, Entry root, HybridClock clock, GraphStoreOptions options, long firstSequence = 0)
     {
         InstanceId = instanceId;
         _clock = clock;
         _options = options;
-        _log = new OpLog(root);
+        _log = new OpLog(root, firstSequence);
         _graph = MaterializedGraph.FromEntries(_log.TopologicalOrder(), RootOntology(root));
-        Acknowledge();
+        Acknowledge(_log.LastSequence);
+        _durableThrough = _log.LastSequence;
     }
 
     /// <summary>
@@ -103,6 +104,7 @@ public sealed partial class GraphStore : IDisposable
         if (_disposed) return;
         _disposed = true;
         _signingKey?.Dispose();
+        _storage?.Dispose();
         _lock.Dispose();
     }
 }
