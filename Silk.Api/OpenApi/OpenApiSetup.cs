@@ -30,6 +30,8 @@ public static class OpenApiSetup
                 document.Servers = null;
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer<SilkSchemaTransformer>();
+            options.AddOperationTransformer<ProblemContentTypeTransformer>();
         });
         return services;
     }

@@ -10,7 +10,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
 /// cursor is the last id the client has seen, so a page never repeats or skips an item that existed on
 /// both requests, whatever was added or removed in between.
 /// </summary>
-public static class Paging
+public static class CursorPaging
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
