@@ -231,7 +231,12 @@ public sealed class LiteDbEntryStore : IEntryStore
         }
     }
 
-    public void Dispose()
+    public void Dispose() => Close(foldJournal: true);
+
+    /// <summary>For tests: closes the files the way a crash leaves them, the journal still holding its records.</summary>
+    internal void CloseWithoutFolding() => Close(foldJournal: false);
+
+    private void Close(bool foldJournal)
     {
         lock (_queueLock)
         {
@@ -248,7 +253,7 @@ public sealed class LiteDbEntryStore : IEntryStore
             {
                 lock (_dbLock)
                 {
-                    if (_fault is null)
+                    if (_fault is null && foldJournal)
                     {
                         _db.Checkpoint();
                         _journal.Truncate(sync: true);
@@ -395,7 +400,7 @@ public sealed class LiteDbEntryStore : IEntryStore
                 }
             }
 
-            if (_journal.Length > JournalFoldBytes)
+            if (_journal.Length > JournalFoldBytes && !Volatile.Read(ref _stopping))
             {
                 try
                 {
@@ -449,7 +454,7 @@ public sealed class LiteDbEntryStore : IEntryStore
                 Monitor.PulseAll(_queueLock);
             }
 
-            ThrowIfUnusable();
+            if (_fault is { } fault) throw new IOException($"the store's background LiteDB writer failed: {fault.Message}", fault);
             _db.Checkpoint();
             _journal.Truncate(sync: Durability == DurabilityMode.Fsync);
         }
