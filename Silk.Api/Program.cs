@@ -9,6 +9,7 @@ using Silk.Api.Json;
 using Silk.Api.Nodes;
 using Silk.Api.OpenApi;
 using Silk.Api.Ontology;
+using Silk.Api.Observations;
 using Silk.Api.Oplog;
 using Silk.Api.Problems;
 using Silk.Api.Quarantine;
@@ -38,6 +39,7 @@ app.MapBatchApi();
 app.MapOplogApi();
 app.MapQuarantineApi();
 app.MapCompactionApi();
+app.MapObservationsApi();
 
 var store = app.OpenSilkStore();
 app.LogStartupInfo(store);

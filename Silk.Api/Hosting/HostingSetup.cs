@@ -73,6 +73,7 @@ public static partial class HostingSetup
         {
             var store = host.Store;
             logger.LogStore(host.DataPath, store.InstanceId, store.EntryCount, DurabilitySetting.Name(store.Durability));
+            if (host.IgnoredInstanceId is { } ignored) logger.LogInstanceIdIgnored(ignored, store.InstanceId);
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -97,6 +98,10 @@ public static partial class HostingSetup
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silk API listening on {Address}; Swagger UI at {SwaggerUi}")]
     private static partial void LogListening(this ILogger logger, string address, string swaggerUi);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Setting Silk:InstanceId ({Configured}) is ignored: this store was created as {InstanceId} and keeps that id")]
+    private static partial void LogInstanceIdIgnored(this ILogger logger, string configured, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
     private static partial void LogSettingsProblem(this ILogger logger, string problem);
