@@ -20,6 +20,19 @@ public static class BatchBodyReader
     /// <summary>The operations, or an error message for the client.</summary>
     public static (IReadOnlyList<BatchOperation>? Operations, string? Error) Parse(ReadOnlyMemory<byte> body, JsonSerializerOptions options)
     {
+        try
+        {
+            return ParseBody(body, options);
+        }
+        catch (Exception ex) when (Silk.Core.Wire.ValueJson.IsParseFailure(ex))
+        {
+            // Text that parses as JSON but not as .NET strings: a lone surrogate escape (\ud800), say.
+            return (null, $"the body cannot be read: {ex.Message}");
+        }
+    }
+
+    private static (IReadOnlyList<BatchOperation>? Operations, string? Error) ParseBody(ReadOnlyMemory<byte> body, JsonSerializerOptions options)
+    {
         var span = body.Span;
         var start = 0;
         while (start < span.Length && IsWhitespace(span[start])) start++;

@@ -72,6 +72,12 @@ public static class ObservationsApi
 
     internal static Results<Created<Observation>, BadRequestProblem, UnprocessableProblem> Append(ObservationRequest body, StoreHost host)
     {
+        if (!double.IsFinite(body.Value))
+        {
+            // The reader turns 1e999 into infinity, which JSON cannot carry back out.
+            return ApiProblems.BadRequest($"value must be a finite number, got {body.Value}");
+        }
+
         if (body.Metadata?.FirstOrDefault(p => p.Value is null) is { Key: { } nullKey })
         {
             return ApiProblems.BadRequest($"metadata['{nullKey}'] is null; metadata values are strings");

@@ -31,6 +31,7 @@ public static class ProblemSetup
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .WithMetadata(JsonBodyMetadata.Instance)
+            .AddEndpointFilter<NullElementFilter>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

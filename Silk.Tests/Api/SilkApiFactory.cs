@@ -12,7 +12,7 @@ namespace Silk.Tests.Api;
 /// </summary>
 public class SilkApiFactory : WebApplicationFactory<Program>
 {
-    private readonly bool _ownsFolder;
+    private bool _ownsFolder;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
     public SilkApiFactory() : this(NewFolder(), ownsFolder: true, new Dictionary<string, string?>())
@@ -37,6 +37,13 @@ public class SilkApiFactory : WebApplicationFactory<Program>
     /// <summary>A second app over this one's folder (which this one keeps owning). Dispose this one first.</summary>
     public SilkApiFactory OnSameFolder(IReadOnlyDictionary<string, string?>? settings = null) =>
         new(DataPath, ownsFolder: false, settings ?? _settings);
+
+    /// <summary>Stops the app but leaves its folder for a next app (<see cref="OnSameFolder"/>); the caller deletes it.</summary>
+    public ValueTask DisposeAsyncKeepingFolder()
+    {
+        _ownsFolder = false;
+        return DisposeAsync();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
