@@ -31,7 +31,6 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer<SilkSchemaTransformer>();
-            options.AddOperationTransformer<ProblemContentTypeTransformer>();
         });
         return services;
     }

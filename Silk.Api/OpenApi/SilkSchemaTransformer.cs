@@ -60,6 +60,12 @@ internal sealed class SilkSchemaTransformer : IOpenApiSchemaTransformer
             schema.AdditionalPropertiesAllowed = true;
             schema.Required = null;
         }
+        else if (type.IsEnum)
+        {
+            // Enums are written as their snake_case names; a nullable one is documented by a oneOf with null around it.
+            schema.Type = JsonSchemaType.String;
+            schema.Enum = schema.Enum?.Where(v => v is not null).ToList();
+        }
         else if (typeof(ProblemDetails).IsAssignableFrom(type))
         {
             // Validation problems add rule, type_name, property, constraint, …; unsafe compaction adds reasons.
@@ -72,22 +78,4 @@ internal sealed class SilkSchemaTransformer : IOpenApiSchemaTransformer
 
     private const string ValueDescription =
         "A property value: any JSON value. A number without fraction or exponent is an Int, one with either is a Float (1 and 1.0 differ); Floats are always written with a decimal point or exponent.";
-}
-
-/// <summary>Error answers are problem+json (RFC 9457), including those the typed results document as plain JSON.</summary>
-internal sealed class ProblemContentTypeTransformer : IOpenApiOperationTransformer
-{
-    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
-    {
-        foreach (var (status, response) in operation.Responses ?? [])
-        {
-            if (status.Length == 0 || status[0] is not ('4' or '5') || response.Content is not { } content) continue;
-            if (content.Remove("application/json", out var json) && !content.ContainsKey("application/problem+json"))
-            {
-                content["application/problem+json"] = json;
-            }
-        }
-
-        return Task.CompletedTask;
-    }
 }
