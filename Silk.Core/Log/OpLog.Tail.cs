@@ -42,7 +42,7 @@ public sealed partial class OpLog
     /// are recorded as they arrive, so the list is in sequence order and its first element is the earliest.
     /// </summary>
     private long FirstChildSequence(Record record) =>
-        record.Children is { Length: > 0 } children ? _records[children[0]].Sequence : long.MaxValue;
+        record.Children is { Length: > 0 } children ? children[0].Sequence : long.MaxValue;
 
     /// <summary>
     /// Reads the tail after <paramref name="cursor"/> (decision D4): the entries not reachable from the
@@ -125,7 +125,7 @@ public sealed partial class OpLog
         foreach (var hash in cursor)
         {
             var children = _records[hash].Children;
-            if (children is null || !Array.Exists(children, known.Contains)) frontier.Add(hash);
+            if (children is null || !Array.Exists(children, child => known.Contains(child.Entry.Hash))) frontier.Add(hash);
         }
 
         var delivered = new List<Entry>();

@@ -28,7 +28,9 @@ public sealed partial class GraphStore
     {
         foreach (var entry in entries)
         {
-            _staged.Add(new StoredEntry(_log.SequenceOf(entry.Hash), entry.Hash, entry.ToBytes()));
+            // An in-memory store only needs the sequence to acknowledge; bytes are for persistence.
+            var bytes = _storage is null ? ReadOnlyMemory<byte>.Empty : entry.ToBytes();
+            _staged.Add(new StoredEntry(_log.SequenceOf(entry.Hash), entry.Hash, bytes));
         }
 
         _stagedEvents.AddRange(events);
