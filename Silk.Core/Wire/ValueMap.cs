@@ -70,7 +70,7 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
             values = sortedValues.ToArray();
         }
 
-        return new ValueMap(keys, values);
+        return new ValueMap(KeySetPool.Intern(keys), values);
     }
 
     public static ValueMap Of(params (string Key, Value Value)[] pairs) =>
