@@ -125,7 +125,9 @@ public sealed partial class OpLog
         TopologicalOrder(_arrival.Where(r => r.Entry.Clock.IsAtOrBefore(physicalMs, logical)).Select(r => r.Entry.Hash).ToHashSet());
 
     /// <summary>The given hashes and all their ancestors that are in the log (unknown starts are kept as themselves).</summary>
-    public HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts)
+    public HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts) => AncestorsOrSelf(starts, followRefs: true);
+
+    private HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts, bool followRefs)
     {
         var visited = new HashSet<Hash>();
         var stack = new Stack<Hash>(starts);
@@ -138,6 +140,7 @@ public sealed partial class OpLog
                 if (!visited.Contains(parent)) stack.Push(parent);
             }
 
+            if (!followRefs) continue;
             foreach (var reference in record.Entry.Refs)
             {
                 if (!visited.Contains(reference)) stack.Push(reference);

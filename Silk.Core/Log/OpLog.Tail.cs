@@ -156,26 +156,11 @@ public sealed partial class OpLog
     }
 
     /// <summary>
-    /// The given hashes and their ancestors through parent links only. Unlike <see cref="AncestorsOrSelf"/> this
-    /// does not follow refs: the frontier and the sequence order are defined over parent links, and a ref may name
-    /// an entry that arrives later (or never), which would break the exactly-once bookkeeping.
+    /// The given hashes and their ancestors through parent links only. Refs are not followed: the frontier and
+    /// the sequence order are defined over parent links, and a ref may name an entry that arrives later (or
+    /// never), which would break the exactly-once bookkeeping.
     /// </summary>
-    private HashSet<Hash> CausalPastOrSelf(IEnumerable<Hash> starts)
-    {
-        var visited = new HashSet<Hash>();
-        var stack = new Stack<Hash>(starts);
-        while (stack.TryPop(out var hash))
-        {
-            if (!visited.Add(hash)) continue;
-            if (!_records.TryGetValue(hash, out var record)) continue;
-            foreach (var parent in record.Entry.Next)
-            {
-                if (!visited.Contains(parent)) stack.Push(parent);
-            }
-        }
-
-        return visited;
-    }
+    private HashSet<Hash> CausalPastOrSelf(IEnumerable<Hash> starts) => AncestorsOrSelf(starts, followRefs: false);
 
     /// <summary>
     /// The frontier (heads) of the prefix {sequence ≤ <paramref name="sequence"/>}, in hash order: what
