@@ -68,14 +68,14 @@ public sealed partial class OpLog
     public long NextSequence => _firstSequence + _arrival.Count;
 
     /// <summary>Current heads (entries without children), in hash order.</summary>
-    public IReadOnlyList<Hash> Heads
+    public IReadOnlyList<Hash> Heads => HeadsArray();
+
+    /// <summary>A fresh sorted array of the heads, which the caller may keep.</summary>
+    internal Hash[] HeadsArray()
     {
-        get
-        {
-            var heads = _heads.ToArray();
-            Array.Sort(heads);
-            return heads;
-        }
+        var heads = _heads.ToArray();
+        if (heads.Length > 1) Array.Sort(heads);
+        return heads;
     }
 
     public int HeadCount => _heads.Count;
