@@ -11,9 +11,11 @@ using Silk.Api.OpenApi;
 using Silk.Api.Ontology;
 using Silk.Api.Observations;
 using Silk.Api.Oplog;
+using Silk.Api.Peers;
 using Silk.Api.Problems;
 using Silk.Api.Quarantine;
 using Silk.Api.Query;
+using Silk.Api.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.RestoreUrlPrecedence(args);
@@ -23,6 +25,7 @@ builder.Services.AddSilkJson();
 builder.Services.AddSilkProblems();
 builder.Services.AddSilkOpenApi();
 builder.Services.AddSilkStore();
+builder.Services.AddSilkPeers();
 
 var app = builder.Build();
 
@@ -40,9 +43,12 @@ app.MapOplogApi();
 app.MapQuarantineApi();
 app.MapCompactionApi();
 app.MapObservationsApi();
+app.MapSyncApi();
+app.MapPeersApi();
 
 var store = app.OpenSilkStore();
 app.LogStartupInfo(store);
+app.OpenSilkPeers();
 
 app.Run();
 
