@@ -160,7 +160,7 @@ public static class SyncApi
     /// Cuts a payload to what a receiver accepts (100,000 entries, 64 MiB): a prefix in topological order,
     /// whose parents are all in the prefix or already at the receiver, so it merges; the rest follows in the next exchange.
     /// </summary>
-    internal static SyncPayload Fit(SyncPayload payload, EntryForm form)
+    public static SyncPayload Fit(SyncPayload payload, EntryForm form)
     {
         var budget = (long)SyncLimits.MaxMessageBytes - 16 - (payload.Need.Count * 40L);
         var count = 0;
