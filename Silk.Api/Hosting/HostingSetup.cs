@@ -5,13 +5,39 @@ using Silk.Api.OpenApi;
 
 namespace Silk.Api.Hosting;
 
-/// <summary>Server settings and the startup log lines.</summary>
+/// <summary>Server settings, the store, and the startup log lines.</summary>
 public static partial class HostingSetup
 {
     public static IServiceCollection AddSilkOptions(this IServiceCollection services)
     {
         services.AddOptions<SilkOptions>().BindConfiguration(SilkOptions.SectionName);
         return services;
+    }
+
+    public static IServiceCollection AddSilkStore(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => StoreHost.Open(
+            sp.GetRequiredService<IOptions<SilkOptions>>().Value,
+            sp.GetRequiredService<IConfiguration>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Opens the store now rather than on the first request, so that a bad setting stops startup with a
+    /// message naming it, and a slow open happens before the server accepts requests.
+    /// </summary>
+    public static StoreHost OpenSilkStore(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            return app.Services.GetRequiredService<StoreHost>();
+        }
+        catch (SilkSettingsException ex)
+        {
+            app.Logger.LogSettingsProblem(ex.Message);
+            throw;
+        }
     }
 
     /// <summary>
@@ -22,6 +48,7 @@ public static partial class HostingSetup
     /// </summary>
     public static WebApplicationBuilder RestoreUrlPrecedence(this WebApplicationBuilder builder, string[] args)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         var envUrls = Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is { Length: > 0 } aspnet
             ? aspnet
             : Environment.GetEnvironmentVariable("DOTNET_URLS");
@@ -34,22 +61,19 @@ public static partial class HostingSetup
     }
 
     /// <summary>
-    /// Logs the settings once the app is built, and the listening address(es) with the Swagger UI address
-    /// once the server has started. The in-process test server has no addresses; then only the settings are logged.
+    /// Logs the store (folder, instance id, entries, durability) once it is open, and the listening address(es)
+    /// with the Swagger UI address once the server has started. The in-process test server has no addresses.
     /// </summary>
-    public static WebApplication LogStartupInfo(this WebApplication app)
+    public static WebApplication LogStartupInfo(this WebApplication app, StoreHost host)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(host);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Silk.Api");
-        var options = app.Services.GetRequiredService<IOptions<SilkOptions>>().Value;
-        var ontology = app.Configuration.GetSection($"{SilkOptions.SectionName}:Ontology");
-
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogSettings(options.DataPath,
-                string.IsNullOrEmpty(options.InstanceId) ? "(generated)" : options.InstanceId, options.Durability);
-            logger.LogOntology(
-                string.Join(", ", ontology.GetSection("node_types").GetChildren().Select(c => c.Key)),
-                string.Join(", ", ontology.GetSection("edge_types").GetChildren().Select(c => c.Key)));
+            var store = host.Store;
+            logger.LogStore(host.DataPath, store.InstanceId, store.EntryCount, DurabilitySetting.Name(store.Durability));
+            if (host.IgnoredInstanceId is { } ignored) logger.LogInstanceIdIgnored(ignored, store.InstanceId);
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -69,13 +93,16 @@ public static partial class HostingSetup
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Silk settings: DataPath={DataPath}, InstanceId={InstanceId}, Durability={Durability}")]
-    private static partial void LogSettings(this ILogger logger, string dataPath, string instanceId, string durability);
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Default ontology (not applied yet): node types [{NodeTypes}], edge types [{EdgeTypes}]")]
-    private static partial void LogOntology(this ILogger logger, string nodeTypes, string edgeTypes);
+        Message = "Silk store at {DataPath}: instance id {InstanceId}, {EntryCount} entries, durability {Durability}")]
+    private static partial void LogStore(this ILogger logger, string dataPath, string instanceId, int entryCount, string durability);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silk API listening on {Address}; Swagger UI at {SwaggerUi}")]
     private static partial void LogListening(this ILogger logger, string address, string swaggerUi);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Setting Silk:InstanceId ({Configured}) is ignored: this store was created as {InstanceId} and keeps that id")]
+    private static partial void LogInstanceIdIgnored(this ILogger logger, string configured, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
+    private static partial void LogSettingsProblem(this ILogger logger, string problem);
 }

@@ -5,12 +5,21 @@ public sealed class SilkOptions
 {
     public const string SectionName = "Silk";
 
-    /// <summary>Folder for the server's data, relative to the working directory unless absolute. Not used yet.</summary>
+    /// <summary>Folder of the store (created on first start), relative to the working directory unless absolute.</summary>
     public string DataPath { get; set; } = "./data";
 
-    /// <summary>This replica's instance id; empty means one will be generated. Not used yet.</summary>
+    /// <summary>This replica's instance id for a new store; empty means one is generated once and kept in the store.</summary>
     public string InstanceId { get; set; } = "";
 
-    /// <summary>Write durability mode. Not used yet.</summary>
+    /// <summary><c>fsync</c> (a write is acknowledged once on disk) or <c>process</c> (once handed to the operating system).</summary>
     public string Durability { get; set; } = "fsync";
+
+    /// <summary>A file holding the ontology JSON for a new store; when set it wins over <c>Silk:Ontology</c>.</summary>
+    public string OntologyPath { get; set; } = "";
+
+    /// <summary>Largest accepted request body on JSON routes, in bytes.</summary>
+    public long MaxBodyBytes { get; set; } = 1_048_576;
+
+    /// <summary>Observations older than this are pruned automatically.</summary>
+    public long ObservationMaxAgeSeconds { get; set; } = 86_400;
 }

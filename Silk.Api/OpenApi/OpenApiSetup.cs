@@ -30,6 +30,7 @@ public static class OpenApiSetup
                 document.Servers = null;
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer<SilkSchemaTransformer>();
         });
         return services;
     }

@@ -1,9 +1,8 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Silk.Tests.Api;
 
-public sealed class HealthApiTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class HealthApiTests(SilkApiFactory factory) : IClassFixture<SilkApiFactory>
 {
     [Fact]
     public async Task Healthz_returns_200_with_status_ok()
@@ -29,5 +28,38 @@ public sealed class HealthApiTests(WebApplicationFactory<Program> factory) : ICl
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html", body, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("swagger-ui", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readyz_returns_ready_while_the_store_is_open()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"ready"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_a_problem_404()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/no/such/route", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Wrong_method_is_a_problem_405()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.PutAsync(new Uri("/nodes", UriKind.Relative), new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }

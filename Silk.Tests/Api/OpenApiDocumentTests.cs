@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Silk.Tests.Api;
 
@@ -7,8 +6,8 @@ namespace Silk.Tests.Api;
 /// The committed openapi.yaml at the repository root must equal the document the server generates.
 /// With SILK_UPDATE_OPENAPI=1 the test rewrites the file instead of failing.
 /// </summary>
-public sealed class OpenApiDocumentTests(WebApplicationFactory<Program> factory)
-    : IClassFixture<WebApplicationFactory<Program>>
+public sealed class OpenApiDocumentTests(SilkApiFactory factory)
+    : IClassFixture<SilkApiFactory>
 {
     private const string UpdateVariable = "SILK_UPDATE_OPENAPI";
 

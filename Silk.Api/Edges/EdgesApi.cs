@@ -1,0 +1,130 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Hosting;
+using Silk.Api.Paging;
+using Silk.Api.Problems;
+using Silk.Api.TimeTravel;
+using Silk.Api.Writes;
+using Silk.Core.Query;
+using Silk.Core.Schema;
+using Silk.Core.Wire;
+
+namespace Silk.Api.Edges;
+
+/// <summary>Edges: create, list with cursor paging, read, update properties, remove.</summary>
+public static class EdgesApi
+{
+    public static IEndpointRouteBuilder MapEdgesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/edges").WithTags("Edges");
+
+        group.MapPost("", CreateEdge)
+            .WithName("CreateEdge")
+            .WithSummary("Create (or re-add) an edge")
+            .WithDescription("Writes an add_edge entry. Both endpoints must exist (409 otherwise) and the edge must fit its type in the ontology (422 with the rule otherwise).")
+            .WithJsonBody();
+
+        group.MapGet("", ListEdges)
+            .WithName("ListEdges")
+            .WithSummary("List edges")
+            .WithDescription("Visible edges (live, with live endpoints) in id order, optionally of one type, one page at a time.")
+            .WithQueryProblems();
+
+        group.MapGet("/{id}", GetEdge)
+            .WithName("GetEdge")
+            .WithSummary("Read an edge")
+            .WithQueryProblems();
+
+        group.MapPatch("/{id}", UpdateEdge)
+            .WithName("UpdateEdge")
+            .WithSummary("Update an edge's properties")
+            .WithDescription("One update_property entry per key. Every key is checked against the edge's type first; if any fails, nothing is written (422).")
+            .WithJsonBody();
+
+        group.MapDelete("/{id}", RemoveEdge)
+            .WithName("RemoveEdge")
+            .WithSummary("Remove an edge")
+            .WithDescription("Writes a remove_edge entry.");
+
+        return app;
+    }
+
+    internal static async Task<Results<Created<EdgeWritten>, ConflictProblem, UnprocessableProblem>> CreateEdge(
+        CreateEdgeRequest body, StoreHost host, CancellationToken cancellationToken)
+    {
+        var store = host.Store;
+        try
+        {
+            var hash = await store.AddEdgeAsync(body.EdgeId, body.EdgeType, body.SourceId, body.TargetId, body.Properties, cancellationToken);
+            var edge = store.GetEdge(body.EdgeId) is { } view
+                ? Edge.From(view)
+                : new Edge(body.EdgeId, body.EdgeType, body.SourceId, body.TargetId, body.Properties ?? ValueMap.Empty);
+            return TypedResults.Created($"/edges/{Uri.EscapeDataString(body.EdgeId)}", new EdgeWritten(edge, hash.ToHex()));
+        }
+        catch (ValidationException ex) when (ApiProblems.IsConflict(ex))
+        {
+            return ApiProblems.Conflict(ex);
+        }
+        catch (ValidationException ex)
+        {
+            return ApiProblems.Unprocessable(ex);
+        }
+    }
+
+    internal static Results<Ok<EdgePage>, BadRequestProblem> ListEdges(
+        StoreHost host,
+        [FromQuery, Description("Only edges of exactly this type.")] string? type,
+        [FromQuery, Description(PageQuery.LimitDescription)] int? limit,
+        [FromQuery, Description(PageQuery.AfterDescription)] string? after,
+        [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
+    {
+        var (size, error) = PageQuery.Limit(limit);
+        if (error is not null) return ApiProblems.BadRequest(error);
+        var page = host.Store.Read(asOf, g =>
+        {
+            var all = g.AllEdges();
+            var edges = type is null ? all : all.Where(e => string.Equals(e.EdgeType, type, StringComparison.Ordinal)).ToList();
+            return CursorPaging.PageOf(edges, e => e.EdgeId, after, size);
+        });
+        return TypedResults.Ok(new EdgePage(Edge.From(page.Items), page.Next));
+    }
+
+    internal static Results<Ok<Edge>, NotFoundProblem> GetEdge(
+        string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
+    {
+        var view = asOf is null ? host.Store.GetEdge(id) : host.Store.Read(asOf, g => g.GetEdge(id));
+        return view is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(Edge.From(view));
+    }
+
+    internal static async Task<Results<Ok<EdgeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateEdge(
+        string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
+    {
+        if (body.Properties.Count == 0) return ApiProblems.BadRequest("properties must name at least one property to set");
+        var store = host.Store;
+        if (store.GetEdge(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
+        try
+        {
+            var hashes = await store.UpdatePropertiesAsync(id, body.Properties, cancellationToken);
+            var edge = store.GetEdge(id);
+            return edge is null
+                ? ApiProblems.NotFound($"edge '{id}' was removed while it was being updated")
+                : TypedResults.Ok(new EdgeUpdated(Edge.From(edge), hashes.Select(h => h.ToHex()).ToList()));
+        }
+        catch (ValidationException ex)
+        {
+            return ApiProblems.Unprocessable(ex);
+        }
+    }
+
+    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveEdge(string id, StoreHost host, CancellationToken cancellationToken)
+    {
+        var store = host.Store;
+        if (store.GetEdge(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
+        var hash = await store.RemoveEdgeAsync(id, cancellationToken);
+        return TypedResults.Ok(new WriteResult(hash.ToHex()));
+    }
+
+    internal static string NotFoundMessage(string id, AsOf? asOf) =>
+        asOf is { } at ? $"edge '{id}' did not exist at {at}" : $"edge '{id}' not found";
+}

@@ -1,0 +1,94 @@
+using Silk.Core.Persistence;
+using Silk.Core.Schema;
+using Silk.Core.Store;
+using Silk.Storage;
+
+namespace Silk.Api.Hosting;
+
+/// <summary>
+/// The one store this server process serves, and its observation log, opened at startup from the
+/// settings (created in <c>Silk:DataPath</c> on first start, reopened afterwards) and disposed at shutdown.
+/// Endpoints take it from dependency injection.
+/// </summary>
+public sealed class StoreHost : IDisposable
+{
+    public const string ObservationsFileName = "observations.db";
+
+    private bool _disposed;
+
+    private StoreHost(GraphStore store, ObservationLog observations, string dataPath)
+    {
+        Store = store;
+        Observations = observations;
+        DataPath = dataPath;
+    }
+
+    public GraphStore Store { get; }
+
+    /// <summary>Local time-series samples, kept next to the store and never synced.</summary>
+    public ObservationLog Observations { get; }
+
+    /// <summary>The store's folder (absolute).</summary>
+    public string DataPath { get; }
+
+    /// <summary>The configured instance id when the store already had another one (the store's wins).</summary>
+    public string? IgnoredInstanceId { get; private init; }
+
+    /// <summary>Open and not faulted: writes can be persisted.</summary>
+    public bool IsReady => !_disposed && !Store.IsFaulted;
+
+    /// <summary>
+    /// Opens (or creates) the store in <see cref="SilkOptions.DataPath"/>. The ontology and instance id only
+    /// matter for a new store: an existing one keeps its own. Settings that cannot work, and a store that
+    /// cannot be opened (in use by another process, damaged), throw <see cref="SilkSettingsException"/>.
+    /// </summary>
+    public static StoreHost Open(SilkOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var durability = DurabilitySetting.Parse(options.Durability);
+        if (options.ObservationMaxAgeSeconds <= 0)
+        {
+            throw new SilkSettingsException($"Setting Silk:ObservationMaxAgeSeconds is {options.ObservationMaxAgeSeconds}; it must be positive.");
+        }
+
+        if (options.MaxBodyBytes <= 0)
+        {
+            throw new SilkSettingsException($"Setting Silk:MaxBodyBytes is {options.MaxBodyBytes}; it must be positive.");
+        }
+
+        var ontology = OntologySettings.Load(configuration, options);
+        var dataPath = Path.GetFullPath(string.IsNullOrWhiteSpace(options.DataPath) ? "./data" : options.DataPath);
+        LiteDbEntryStore? entries = null;
+        GraphStore? store = null;
+        try
+        {
+            Directory.CreateDirectory(dataPath);
+            entries = new LiteDbEntryStore(dataPath, durability);
+            store = GraphStore.Open(entries, ontology, string.IsNullOrEmpty(options.InstanceId) ? null : options.InstanceId);
+            entries = null; // owned by the store now
+            var observations = new ObservationLog(Path.Combine(dataPath, ObservationsFileName), TimeSpan.FromSeconds(options.ObservationMaxAgeSeconds));
+            var ignored = !string.IsNullOrEmpty(options.InstanceId) && options.InstanceId != store.InstanceId ? options.InstanceId : null;
+            return new StoreHost(store, observations, dataPath) { IgnoredInstanceId = ignored };
+        }
+        catch (SchemaException ex)
+        {
+            store?.Dispose();
+            entries?.Dispose();
+            throw new SilkSettingsException($"The configured ontology is inconsistent: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CorruptStoreException)
+        {
+            store?.Dispose();
+            entries?.Dispose();
+            throw new SilkSettingsException($"Cannot open the store in Silk:DataPath ({dataPath}): {ex.Message}", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Observations.Dispose();
+        Store.Dispose();
+    }
+}

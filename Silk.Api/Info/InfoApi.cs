@@ -1,0 +1,43 @@
+using Silk.Api.Hosting;
+using Silk.Core.Sync;
+
+namespace Silk.Api.Info;
+
+/// <summary>About this store.</summary>
+/// <param name="InstanceId">This replica's instance id (the author of its entries).</param>
+/// <param name="PhysicalMs">The store's hybrid clock: milliseconds.</param>
+/// <param name="Logical">The store's hybrid clock: logical counter.</param>
+/// <param name="EntryCount">Entries in the log.</param>
+/// <param name="Heads">The log's heads.</param>
+/// <param name="NodeCount">Live nodes.</param>
+/// <param name="EdgeCount">Visible edges.</param>
+/// <param name="OntologyHash">Content hash of the resolved ontology.</param>
+/// <param name="ProtocolVersion">The sync protocol version this server speaks.</param>
+/// <param name="Durability">When a write is acknowledged: <c>fsync</c> (on disk), <c>process</c> (handed to the operating system) or <c>memory</c> (not persisted).</param>
+public sealed record StoreInfo(
+    string InstanceId, ulong PhysicalMs, uint Logical, int EntryCount, IReadOnlyList<string> Heads,
+    int NodeCount, int EdgeCount, string OntologyHash, uint ProtocolVersion, string Durability);
+
+/// <summary><c>GET /info</c>.</summary>
+public static class InfoApi
+{
+    public static IEndpointRouteBuilder MapInfoApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/info", GetInfo)
+            .WithTags("Info")
+            .WithName("GetInfo")
+            .WithSummary("About this store")
+            .WithDescription("Instance id, clock, entry count, heads, node and edge counts, ontology hash, protocol version and durability mode.");
+        return app;
+    }
+
+    internal static Microsoft.AspNetCore.Http.HttpResults.Ok<StoreInfo> GetInfo(StoreHost host)
+    {
+        var store = host.Store;
+        var clock = store.Clock;
+        var (entries, heads, nodes, edges, ontologyHash) = store.ReadGraph(g => (store.EntryCount, store.Heads, g.NodeCount, g.EdgeCount, g.OntologyHash));
+        return TypedResults.Ok(new StoreInfo(
+            store.InstanceId, clock.PhysicalMs, clock.Logical, entries, heads.Select(h => h.ToHex()).ToList(),
+            nodes, edges, ontologyHash.ToHex(), SyncLimits.ProtocolVersion, DurabilitySetting.Name(store.Durability)));
+    }
+}

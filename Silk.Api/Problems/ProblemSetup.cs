@@ -1,0 +1,43 @@
+namespace Silk.Api.Problems;
+
+/// <summary>problem+json for every error answer, and the body limit of JSON routes.</summary>
+public static class ProblemSetup
+{
+    public static IServiceCollection AddSilkProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClientErrorExceptionHandler>();
+        // Binding failures throw (and reach the handler above with their reason) instead of a bare 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    /// <summary>Exception handler and status-code pages first, then routing, then the body limit (it reads endpoint metadata).</summary>
+    public static WebApplication UseSilkProblems(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<JsonBodyLimitMiddleware>();
+        return app;
+    }
+
+    /// <summary>
+    /// An endpoint that reads a JSON body: bounded by the body limit, and documented with the problems any
+    /// body can cause (400 malformed or mistyped, 413 too large, 415 not JSON).
+    /// </summary>
+    public static RouteHandlerBuilder WithJsonBody(this RouteHandlerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .WithMetadata(JsonBodyMetadata.Instance)
+            .AddEndpointFilter<NullElementFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+
+    /// <summary>An endpoint whose query or route values can be malformed (400).</summary>
+    public static RouteHandlerBuilder WithQueryProblems(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblem(StatusCodes.Status400BadRequest);
+}
