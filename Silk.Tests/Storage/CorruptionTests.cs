@@ -1,4 +1,5 @@
 using System.Text;
+using Xunit.Abstractions;
 using Silk.Core.Persistence;
 using Silk.Core.Store;
 using Silk.Core.Wire;
@@ -8,7 +9,7 @@ using static Silk.Tests.Storage.LiteDbEntryStoreTests;
 namespace Silk.Tests.Storage;
 
 /// <summary>Damaged or mixed-up files give a clear CorruptStoreException, never a smaller graph.</summary>
-public sealed class CorruptionTests
+public sealed class CorruptionTests(ITestOutputHelper output)
 {
     private const string Needle = "needle-3f9a1c";
 
@@ -26,18 +27,20 @@ public sealed class CorruptionTests
     }
 
     /// <summary>Opening either fails with CorruptStoreException or yields the whole log; never less.</summary>
-    private static CorruptStoreException? OpenExpectingCorruptOrWhole(string folder, int entries, IReadOnlyList<Hash> heads)
+    private CorruptStoreException? OpenExpectingCorruptOrWhole(string folder, int entries, IReadOnlyList<Hash> heads)
     {
         try
         {
             using var store = Open(folder);
             Assert.Equal(entries, store.EntryCount);
             Assert.Equal(heads, store.Heads);
+            output.WriteLine("opened whole");
             return null;
         }
         catch (CorruptStoreException ex)
         {
             Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+            output.WriteLine(ex.Message);
             return ex;
         }
     }
