@@ -6,10 +6,12 @@ using Silk.Benchmarks.Reports;
 // Two measurements that are not BenchmarkDotNet runs:
 //   dotnet run -c Release --project Silk.Benchmarks -- rss            (peak memory for 100,000 nodes)
 //   dotnet run -c Release --project Silk.Benchmarks -- payload-sizes  (sync payload bytes by overlap)
+//   dotnet run -c Release --project Silk.Benchmarks -- storage        (durable writes/s, latency, open time, bytes/entry)
 return args.FirstOrDefault() switch
 {
     "rss" => MemoryReport.Run(),
     "payload-sizes" => PayloadSizeReport.Run(),
+    "storage" => StorageReport.Run(args),
     _ => Run(args),
 };
 

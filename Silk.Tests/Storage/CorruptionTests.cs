@@ -181,13 +181,14 @@ public sealed class CorruptionTests(ITestOutputHelper output)
         storage.Append(entries[4..]);
         storage.CloseWithoutFolding();
 
-        // Simulate the last append torn by a crash (it was never acknowledged). LiteDB may hold it already;
-        // either way nothing acknowledged is lost and the store opens.
+        // Simulate the last append torn by a crash (it was never acknowledged): its last bytes never
+        // reached the file (the file is preallocated with zeros). LiteDB may hold it already; either
+        // way nothing acknowledged is lost and the store opens.
         var path = dir.File("silk.journal");
-        using (var file = new FileStream(path, FileMode.Open))
-        {
-            file.SetLength(file.Length - 3);
-        }
+        var bytes = File.ReadAllBytes(path);
+        var last = bytes.AsSpan().LastIndexOfAnyExcept((byte)0);
+        bytes.AsSpan(last - 2, 3).Clear();
+        File.WriteAllBytes(path, bytes);
 
         using var again = new LiteDbEntryStore(dir.Path);
         var loaded = again.LoadEntries();
