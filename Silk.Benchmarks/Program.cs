@@ -7,11 +7,13 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- rss            (peak memory for 100,000 nodes)
 //   dotnet run -c Release --project Silk.Benchmarks -- payload-sizes  (sync payload bytes by overlap)
 //   dotnet run -c Release --project Silk.Benchmarks -- http-load      (HTTP API requests/s and p99, 64 connections)
+//   dotnet run -c Release --project Silk.Benchmarks -- storage        (durable writes/s, latency, open time, bytes/entry)
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
     "rss" => MemoryReport.Run(),
     "payload-sizes" => PayloadSizeReport.Run(),
+    "storage" => StorageReport.Run(args),
     _ => Run(args),
 };
 

@@ -149,6 +149,9 @@ public sealed class LiteDbEntryStore : IEntryStore
 
     public DurabilityMode Durability { get; }
 
+    /// <summary>Bytes of records in the journal (header included): what a reopen would replay.</summary>
+    internal long JournalBytes => _journal.Length;
+
     /// <summary>Bytes on disk of the database, its log and the journal.</summary>
     public long FileBytes =>
         new[] { DatabasePath, Path.Combine(Folder, StampedLogStream.FileName), _journal.Path }.Where(File.Exists).Sum(p => new FileInfo(p).Length);
