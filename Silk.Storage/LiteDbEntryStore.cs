@@ -43,7 +43,7 @@ public sealed class LiteDbEntryStore : IEntryStore
     public const string FileName = "silk.db";
 
     // Past this, the journal is folded into LiteDB and cut back (bounds replay time and disk use).
-    private const long JournalFoldBytes = 8 << 20;
+    private const long DefaultJournalFoldBytes = 8 << 20;
 
     // Writers wait while LiteDB lags this many entries behind the journal (Process mode writes faster than LiteDB inserts).
     private const int MaxPendingEntries = 50_000;
@@ -70,6 +70,7 @@ public sealed class LiteDbEntryStore : IEntryStore
     private readonly ILiteCollection<BsonDocument> _state;
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
     private readonly Guid _storeId;
+    private readonly long _journalFoldBytes;
     private readonly Thread _applier;
 
     // Lock order: _journalLock, then _queueLock, then _dbLock.
@@ -87,7 +88,15 @@ public sealed class LiteDbEntryStore : IEntryStore
     private bool _disposed;
 
     public LiteDbEntryStore(string folder, DurabilityMode durability = DurabilityMode.Fsync)
+        : this(folder, durability, DefaultJournalFoldBytes)
     {
+    }
+
+    /// <summary>For tests (the crash test folds often, to be killed mid-fold too).</summary>
+    internal LiteDbEntryStore(string folder, DurabilityMode durability, long journalFoldBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(journalFoldBytes, 1);
+        _journalFoldBytes = journalFoldBytes;
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
         Folder = folder;
@@ -418,7 +427,7 @@ public sealed class LiteDbEntryStore : IEntryStore
                 }
             }
 
-            if (_journal.Length > JournalFoldBytes && !Volatile.Read(ref _stopping))
+            if (_journal.Length > _journalFoldBytes && !Volatile.Read(ref _stopping))
             {
                 try
                 {
