@@ -43,10 +43,14 @@ public sealed class LiteDbEntryStore : IEntryStore
     public const string FileName = "silk.db";
 
     // Past this, the journal is folded into LiteDB and cut back (bounds replay time and disk use).
-    private const long JournalFoldBytes = 8 << 20;
+    private const long DefaultJournalFoldBytes = 8 << 20;
 
     // Writers wait while LiteDB lags this many entries behind the journal (Process mode writes faster than LiteDB inserts).
     private const int MaxPendingEntries = 50_000;
+
+    // The applier waits up to this long for this many entries before writing a LiteDB transaction.
+    private const int ApplyBatchEntries = 512;
+    private const int ApplyDelayMs = 5;
 
     // Larger payloads (a checkpoint of a big graph) are split: LiteDB documents are limited to 16 MiB.
     private const int ChunkBytes = 1 << 20;
@@ -66,6 +70,7 @@ public sealed class LiteDbEntryStore : IEntryStore
     private readonly ILiteCollection<BsonDocument> _state;
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
     private readonly Guid _storeId;
+    private readonly long _journalFoldBytes;
     private readonly Thread _applier;
 
     // Lock order: _journalLock, then _queueLock, then _dbLock.
@@ -74,6 +79,7 @@ public sealed class LiteDbEntryStore : IEntryStore
     private readonly object _queueLock = new();
     private readonly Queue<JournalRecord> _pending = new();
     private int _pendingEntries;
+    private int _waitingForApply;
     private bool _applying;
     private bool _stopping;
     private Exception? _fault;
@@ -82,7 +88,15 @@ public sealed class LiteDbEntryStore : IEntryStore
     private bool _disposed;
 
     public LiteDbEntryStore(string folder, DurabilityMode durability = DurabilityMode.Fsync)
+        : this(folder, durability, DefaultJournalFoldBytes)
     {
+    }
+
+    /// <summary>For tests (the crash test folds often, to be killed mid-fold too).</summary>
+    internal LiteDbEntryStore(string folder, DurabilityMode durability, long journalFoldBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(journalFoldBytes, 1);
+        _journalFoldBytes = journalFoldBytes;
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
         Folder = folder;
@@ -358,7 +372,8 @@ public sealed class LiteDbEntryStore : IEntryStore
                     else _metadata[meta.Key] = meta.Value;
                 }
 
-                Monitor.PulseAll(_queueLock);
+                // Wake the applier when work appears or a batch is full, not on every append.
+                if (_pending.Count == 1 || _pendingEntries >= ApplyBatchEntries) Monitor.PulseAll(_queueLock);
             }
         }
     }
@@ -378,6 +393,15 @@ public sealed class LiteDbEntryStore : IEntryStore
             {
                 while (_pending.Count == 0 && !_stopping) Monitor.Wait(_queueLock);
                 if (_pending.Count == 0) return;
+
+                // LiteDB inserts cost far less per entry in large transactions: let a batch gather a little.
+                var deadline = Environment.TickCount64 + ApplyDelayMs;
+                while (_pendingEntries < ApplyBatchEntries && !_stopping && _waitingForApply == 0 && Environment.TickCount64 < deadline)
+                {
+                    Monitor.Wait(_queueLock, (int)Math.Max(1, deadline - Environment.TickCount64));
+                }
+
+                if (_pending.Count == 0) continue; // a fold took it meanwhile
                 work = [.. _pending];
                 _pending.Clear();
                 _applying = true;
@@ -403,7 +427,7 @@ public sealed class LiteDbEntryStore : IEntryStore
                 }
             }
 
-            if (_journal.Length > JournalFoldBytes && !Volatile.Read(ref _stopping))
+            if (_journal.Length > _journalFoldBytes && !Volatile.Read(ref _stopping))
             {
                 try
                 {
@@ -431,7 +455,10 @@ public sealed class LiteDbEntryStore : IEntryStore
     {
         lock (_queueLock)
         {
+            _waitingForApply++;
+            Monitor.PulseAll(_queueLock);
             while ((_pending.Count > 0 || _applying) && _fault is null) Monitor.Wait(_queueLock);
+            _waitingForApply--;
         }
 
         ThrowIfUnusable();
