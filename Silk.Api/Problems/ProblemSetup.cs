@@ -31,7 +31,12 @@ public static class ProblemSetup
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .WithMetadata(JsonBodyMetadata.Instance)
-            .AddEndpointFilter<NullElementFilter>()
+            .AddEndpointFilterFactory(static (context, next) =>
+            {
+                if (!context.MethodInfo.GetParameters().Any(p => NullElementFilter.Needed(p.ParameterType))) return next;
+                var filter = new NullElementFilter();
+                return invocation => filter.InvokeAsync(invocation, next);
+            })
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
