@@ -169,16 +169,16 @@ internal sealed class EntryJournal : IDisposable
     /// is rewritten in place, the space reused. A crash before the new header is on disk only replays
     /// the old records again, which is harmless.
     /// </summary>
-    public void Truncate(bool sync)
+    public void Truncate(bool sync, bool shrink = false)
     {
         _generation++;
         Span<byte> generation = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(generation, _generation);
         RandomAccess.Write(_file.SafeFileHandle, generation, 28);
         _end = HeaderSize;
-        if (_allocated > 8 * MaxAllocationStep)
+        if (_allocated > 8 * MaxAllocationStep || (shrink && _allocated > HeaderSize + FirstAllocation))
         {
-            // a giant batch grew the file: give the space back
+            // a giant batch grew the file, or the store closes: give the space back
             _file.SetLength(HeaderSize + FirstAllocation);
             _allocated = HeaderSize + FirstAllocation;
         }

@@ -12,13 +12,20 @@ namespace Silk.Benchmarks.Reports;
 /// (async AddNodeAsync; 1 writer and 16 concurrent writers; Fsync and Process modes), write latency
 /// p50/p99, open time at 10,000 and 100,000 entries, and bytes on disk per entry.
 ///   dotnet run -c Release --project Silk.Benchmarks -- storage [writes-per-run]
+///   dotnet run -c Release --project Silk.Benchmarks -- storage options   (LiteDB durability options alone)
 /// </summary>
 internal static class StorageReport
 {
     public static int Run(string[] args)
     {
-        var writes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+        var writes = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? n : 20_000;
         Console.WriteLine($"Silk storage report: {Environment.ProcessorCount} cores, {writes} writes per run, node entries as BASELINE.md's (name, n, score)");
+        if (args.Contains("options"))
+        {
+            DurabilityOptions(3000);
+            return 0;
+        }
+
         Warmup();
         foreach (var mode in new[] { DurabilityMode.Fsync, DurabilityMode.Process })
         {
@@ -133,6 +140,71 @@ internal static class StorageReport
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The three ways ARCHITECTURE.md lists to make a LiteDB commit durable, measured on LiteDB alone: one
+    /// ~300-byte document per commit, then (1) Checkpoint(), (2) an fsync of LiteDB's log given as our
+    /// own stream, (3) the same bytes appended to a preallocated journal file and fsynced (LiteDB's commit
+    /// then leaves the acknowledgement path: the "journal only" line is what a write waits for).
+    /// </summary>
+    private static void DurabilityOptions(int commits)
+    {
+        foreach (var option in new[] { "none", "checkpoint", "log-stream-fsync", "journal-fsync+commit", "journal-fsync-only" })
+        {
+            var folder = NewFolder();
+            try
+            {
+                var path = Path.Combine(folder, "x.db");
+                using var logFile = new FileStream(Path.Combine(folder, "x-log.db"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+                using var journal = new FileStream(Path.Combine(folder, "journal"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+                journal.Write(new byte[commits * 400]);
+                journal.Flush(flushToDisk: true);
+                using var db = new LiteDB.LiteDatabase(new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { Filename = path, LogStream = logFile }));
+                var collection = db.GetCollection("entries");
+                collection.EnsureIndex("seq", unique: true);
+                var random = new Random(1);
+                var latencies = new double[commits];
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < commits; i++)
+                {
+                    var payload = new byte[300];
+                    random.NextBytes(payload);
+                    var id = new byte[32];
+                    random.NextBytes(id);
+                    var start = Stopwatch.GetTimestamp();
+                    if (option != "journal-fsync-only")
+                    {
+                        collection.Insert(new LiteDB.BsonDocument { ["_id"] = id, ["seq"] = i, ["b"] = payload });
+                    }
+
+                    switch (option)
+                    {
+                        case "checkpoint":
+                            db.Checkpoint();
+                            break;
+                        case "log-stream-fsync":
+                            logFile.Flush(flushToDisk: true);
+                            break;
+                        case "journal-fsync+commit" or "journal-fsync-only":
+                            RandomAccess.Write(journal.SafeFileHandle, payload, (long)i * 400);
+                            journal.Flush(flushToDisk: true);
+                            break;
+                    }
+
+                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                }
+
+                var seconds = clock.Elapsed.TotalSeconds;
+                Array.Sort(latencies);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{option,-22}: {commits / seconds,6:F0} commits/s, p50 {Percentile(latencies, 0.5),6:F0} µs, p99 {Percentile(latencies, 0.99),6:F0} µs"));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
