@@ -115,8 +115,10 @@ public sealed partial class GraphStore
         ArgumentNullException.ThrowIfNull(entries);
         VerifyAll(entries);
         ThrowIfFaulted();
-        var result = Write(() => MergeLocked(entries, holdUnresolved));
-        CommitThrough(-1);
+        var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
+        // Wait for (and check) the durability of what this merge inserted, not just for a flush:
+        // a merge must not report entries as inserted when persisting them failed.
+        CommitThrough(lastSequence);
         return result;
     }
 
@@ -134,7 +136,8 @@ public sealed partial class GraphStore
         return Merge(payload.Entries, holdUnresolved);
     }
 
-    private MergeResult MergeLocked(IReadOnlyList<Entry> entries, bool holdUnresolved)
+    /// <summary>Under the write lock: the merge, and the arrival sequence of the last entry it inserted (-1 when none).</summary>
+    private (MergeResult Result, long LastSequence) MergeLocked(IReadOnlyList<Entry> entries, bool holdUnresolved)
     {
         var dropped = new List<DroppedEntry>();
         var candidates = new Dictionary<Hash, Entry>();
@@ -207,7 +210,8 @@ public sealed partial class GraphStore
 
         Stage(inserted, events);
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
-        return new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads);
+        var lastSequence = inserted.Count == 0 ? -1 : _log.LastSequence;
+        return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads), lastSequence);
     }
 
     /// <summary>Orders candidates so every entry follows its parents (in the log or among the candidates).</summary>
