@@ -117,7 +117,19 @@ public sealed partial class GraphStore
         var stored = carried.Select((e, i) => new StoredEntry(firstSequence + i, e.Hash, e.ToBytes())).ToList();
         if (_storage is { } storage)
         {
-            storage.ReplaceAll(stored);
+            try
+            {
+                storage.ReplaceAll(stored);
+            }
+            catch (Exception ex)
+            {
+                // The replacement may or may not have reached the disk: as after a failed commit, the store
+                // refuses writes from now on (a write appended to the old log in memory could land after the
+                // checkpoint on disk); reopening it shows which log the disk holds.
+                _fault = ex;
+                throw new StoreFaultedException($"the compaction was not persisted: {ex.Message}", ex);
+            }
+
             storage.Reclaim();
         }
 
