@@ -180,6 +180,7 @@ internal sealed partial class ConvergenceSimulation
     {
         var heads = peer.S.Heads;
         _stats.Add(FuzzCounter.CompactionsRefusedUnsafe);
+        if (reasons.Any(r => r.Contains("would not restate", StringComparison.Ordinal))) _stats.Add(FuzzCounter.CompactionsRefusedNotRestatable);
         Trace($"{peer.Id} compaction unsafe: {string.Join("; ", reasons)}");
         try
         {

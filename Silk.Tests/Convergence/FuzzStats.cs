@@ -41,6 +41,7 @@ internal enum FuzzCounter
     EntriesDroppedForDrift,
     EntriesDroppedForSignature,
     CompactionsRefusedUnsafe,
+    CompactionsRefusedNotRestatable,
     CompactionsSkippedNotConverged,
     Compactions,
     Rebootstraps,
