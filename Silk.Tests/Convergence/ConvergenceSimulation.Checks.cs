@@ -105,6 +105,7 @@ internal sealed partial class ConvergenceSimulation
         }
 
         _stats.Add(FuzzCounter.Compactions);
+        peer.ResetTail();
         Trace($"{peer.Id} compacted into {Short(checkpoint)}");
         var after = LiveState(peer);
         if (after != before) throw new FuzzFailure($"{peer.Id}: compaction changed the live graph\nbefore {before}\nafter  {after}");
@@ -251,6 +252,16 @@ internal sealed partial class ConvergenceSimulation
             if (peer.S.OntologyHash != ontology) throw new FuzzFailure($"{peer.Id} ontology hash differs from {reference.Id}'s");
             var peerState = State(peer);
             if (peerState != state) throw new FuzzFailure($"{peer.Id} graph differs from {reference.Id}'s\n{reference.Id}: {state}\n{peer.Id}: {peerState}");
+        }
+
+        // Each peer's tail consumer has been handed every entry of the log exactly once.
+        foreach (var peer in _peers)
+        {
+            while (ReadTail(peer, 1 + _rng.Next(50)) > 0)
+            {
+            }
+
+            if (!peer.TailDelivered.SetEquals(entries)) throw new FuzzFailure($"{peer.Id}: its tail delivered {peer.TailDelivered.Count} entries, the log holds {entries.Count}");
         }
 
         var present = entries.ToHashSet();

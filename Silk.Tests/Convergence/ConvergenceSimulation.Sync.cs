@@ -20,7 +20,15 @@ internal sealed partial class ConvergenceSimulation
         var b = _peers[(a.Index + 1 + _rng.Next(_peers.Count - 1)) % _peers.Count];
         var mode = _rng.Next(2) == 0 ? PayloadMode.Delta : PayloadMode.Compatible;
         _stats.Add(FuzzCounter.SyncsStarted);
-        _net.Send(_step, a.Index, b.Index, MessageKind.Offer, a.S.GenerateOffer().ToBytes(), mode, 0, _epoch);
+        var offer = a.S.GenerateOffer();
+        if (_rng.Next(8) == 0)
+        {
+            // As a 0.2.4 peer offers: the answer comes in the 8-field entry layout (D1).
+            offer = offer with { ProtocolVersion = 1 };
+            _stats.Add(FuzzCounter.LegacyProtocolOffers);
+        }
+
+        _net.Send(_step, a.Index, b.Index, MessageKind.Offer, offer.ToBytes(), mode, 0, _epoch);
     }
 
     private void Deliver(Message message)

@@ -53,6 +53,7 @@ internal sealed partial class ConvergenceSimulation
                 var edgeId = Pick(_rng, EdgeIds);
                 var edgeType = Pick(_rng, EdgeTypes);
                 var target = Pick(_rng, NodeIds);
+                if (_rng.Next(3) != 0 && PlausibleEdge(peer) is { } plausible) (edgeType, nodeId, target) = plausible;
                 var edgeProps = _rng.Next(3) == 0 ? ValueMap.Of(("since", RandomValue(_rng))) : ValueMap.Empty;
                 Write(peer, $"add_edge {edgeId}:{edgeType} {nodeId}->{target}", s => s.AddEdge(edgeId, edgeType, nodeId, target, edgeProps), null);
                 break;
@@ -61,6 +62,24 @@ internal sealed partial class ConvergenceSimulation
                 Write(peer, $"remove_edge {removed}", s => s.RemoveEdge(removed), s => s.GetEdge(removed) is null ? null : $"{removed} still visible after remove_edge");
                 break;
         }
+    }
+
+    /// <summary>An edge type with live endpoints whose types it most likely accepts, so that edges do get written.</summary>
+    private (string Type, string Source, string Target)? PlausibleEdge(SimPeer peer)
+    {
+        var nodes = peer.S.AllNodes();
+        if (nodes.Count == 0) return null;
+        var source = nodes[_rng.Next(nodes.Count)];
+        var target = nodes[_rng.Next(nodes.Count)];
+        var type = (source.NodeType, target.NodeType) switch
+        {
+            ("person", "person") => "KNOWS",
+            (_, "server") => "RUNS_ON",
+            ("tag", _) => "TAGGED",
+            ("gadget", _) => "USES",
+            _ => null,
+        };
+        return type is null ? null : (type, source.NodeId, target.NodeId);
     }
 
     private void Extend(SimPeer peer)

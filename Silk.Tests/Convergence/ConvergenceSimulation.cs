@@ -138,6 +138,7 @@ internal sealed partial class ConvergenceSimulation : IDisposable
         }
 
         foreach (var message in _net.TakeDue(_step)) Deliver(message);
+        if (_rng.Next(4) == 0 && RandomUpPeer() is { } consumer) ReadTail(consumer, _rng.Next(1, 9));
         var roll = _rng.Next(100);
         switch (roll)
         {
@@ -253,6 +254,36 @@ internal sealed partial class ConvergenceSimulation : IDisposable
         }
 
         ExpectIntegrity(peer);
+    }
+
+    /// <summary>
+    /// The peer's tail consumer reads past its cursor (decision D4): every entry exactly once, parents
+    /// before children, only what was acknowledged, and a cursor that stays valid across restarts.
+    /// </summary>
+    private int ReadTail(SimPeer peer, int maxCount)
+    {
+        Silk.Core.Log.TailRead read;
+        try
+        {
+            read = peer.S.Read(peer.TailCursor, maxCount);
+        }
+        catch (Silk.Core.Log.TailCursorStaleException ex)
+        {
+            throw new FuzzFailure($"{peer.Id}: the tail cursor went stale without a compaction: {ex.Message}", ex);
+        }
+
+        foreach (var entry in read.Entries)
+        {
+            if (!peer.TailDelivered.Add(entry.Hash)) throw new FuzzFailure($"{peer.Id}: the tail delivered {Short(entry.Hash)} twice");
+            foreach (var parent in entry.Next)
+            {
+                if (!peer.TailDelivered.Contains(parent)) throw new FuzzFailure($"{peer.Id}: the tail delivered {Short(entry.Hash)} before its parent {Short(parent)}");
+            }
+        }
+
+        peer.TailCursor = read.Cursor;
+        _stats.Add(FuzzCounter.TailEntriesDelivered, read.Entries.Count);
+        return read.Entries.Count;
     }
 
     private void ExpectIntegrity(SimPeer peer)

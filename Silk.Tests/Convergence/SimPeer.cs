@@ -62,6 +62,12 @@ internal sealed class SimPeer : IDisposable
     /// <summary>Every hash this peer acknowledged (a write that returned, a merge that reported it) since the last compaction.</summary>
     public HashSet<Hash> Acknowledged { get; } = [];
 
+    /// <summary>A tail consumer's persisted cursor (the frontier of what it has seen) ...</summary>
+    public IReadOnlyList<Hash> TailCursor { get; set; } = [];
+
+    /// <summary>... and every entry it was handed since its cursor was last reset (compaction, re-bootstrap).</summary>
+    public HashSet<Hash> TailDelivered { get; } = [];
+
     /// <summary>Whether the armed storage fault kills the process (else it is an I/O error the process survives).</summary>
     public bool FaultKills { get; set; }
 
@@ -107,6 +113,7 @@ internal sealed class SimPeer : IDisposable
     {
         if (IsUp) throw new InvalidOperationException($"{Id} is already up");
         Generation++;
+        ResetTail();
         using (var seed = new LiteDbEntryStore(Folder, DurabilityMode.Process))
         {
             seed.SetMetadata(GraphStore.InstanceIdKey, Id);
@@ -121,8 +128,16 @@ internal sealed class SimPeer : IDisposable
     {
         if (IsUp) throw new InvalidOperationException($"{Id} is already up");
         Generation++;
+        ResetTail();
         Open();
         return S.Merge(snapshot.Entries);
+    }
+
+    /// <summary>The log was replaced: the consumer starts again from the beginning.</summary>
+    public void ResetTail()
+    {
+        TailCursor = [];
+        TailDelivered.Clear();
     }
 
     private void Configure()
