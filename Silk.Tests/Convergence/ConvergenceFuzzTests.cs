@@ -12,6 +12,7 @@ namespace Silk.Tests.Convergence;
 /// <c>SILK_FUZZ_SEED=S</c> replays one seed, <c>SILK_FUZZ_DIR</c> chooses where the LiteDB folders go
 /// and <c>SILK_FUZZ_REPORT</c> names a file that receives the totals.
 /// </summary>
+[Collection(ConvergenceFuzzCollection.Name)]
 public sealed class ConvergenceFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultRuns = 300;
@@ -64,4 +65,11 @@ public sealed class ConvergenceFuzzTests(ITestOutputHelper output)
         ConvergenceSimulation.Run(seed, stats, WorkRoot);
         Assert.Equal(1, stats[FuzzCounter.Runs]);
     }
+}
+
+/// <summary>The fuzz uses every core itself: run it alone, not alongside the timing-sensitive tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConvergenceFuzzCollection
+{
+    public const string Name = "ConvergenceFuzz";
 }

@@ -22,7 +22,7 @@ internal sealed partial class ConvergenceSimulation
     /// so must <see cref="GraphStore.Compact"/>; otherwise every peer must be up and connected,
     /// they exchange until identical (recording the syncs), the peer checks safety again and
     /// compacts, and every other peer is re-bootstrapped from its snapshot. Messages still in
-    /// flight belong to the old history and are discarded (a new epoch).
+    /// flight carry the old history and are delivered anyway: compacted logs must refuse it.
     /// </summary>
     private void CompactionAttempt()
     {

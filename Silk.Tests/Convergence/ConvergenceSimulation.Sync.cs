@@ -33,11 +33,8 @@ internal sealed partial class ConvergenceSimulation
 
     private void Deliver(Message message)
     {
-        if (message.Epoch != _epoch)
-        {
-            _stats.Add(FuzzCounter.MessagesStaleAfterCompaction);
-            return;
-        }
+        // Messages from before a compaction still arrive: they carry history the compacted peers must not take back.
+        if (message.Epoch != _epoch) _stats.Add(FuzzCounter.MessagesFromBeforeCompaction);
 
         if (!_net.Connected(message.From, message.To))
         {
@@ -132,7 +129,10 @@ internal sealed partial class ConvergenceSimulation
                 _stats.Add(FuzzCounter.EntriesInsertedByMerge, result!.Inserted);
                 foreach (var dropped in result.Dropped)
                 {
-                    _stats.Add(dropped.Reason.Contains("ahead", StringComparison.Ordinal) ? FuzzCounter.EntriesDroppedForDrift : FuzzCounter.EntriesDroppedForSignature);
+                    _stats.Add(
+                        dropped.Reason.Contains("ahead", StringComparison.Ordinal) ? FuzzCounter.EntriesDroppedForDrift
+                        : dropped.Reason.Contains("compaction", StringComparison.Ordinal) ? FuzzCounter.EntriesDroppedFromBeforeCompaction
+                        : FuzzCounter.EntriesDroppedForSignature);
                 }
 
                 if (peer.IsUp) AcknowledgeMerged(peer, unknown);

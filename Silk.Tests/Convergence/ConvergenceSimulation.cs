@@ -367,7 +367,8 @@ internal sealed partial class ConvergenceSimulation : IDisposable
     private static string Short(Hash hash) => hash.ToHex()[..10];
 
     private FuzzFailure Fail(string what, Exception? inner) => new(
-        $"convergence fuzz seed {_seed} failed: {what}\nreproduce: {ReproduceCommand(_seed)}\n--- last {_trace.Count} events ---\n{string.Join("\n", _trace)}",
+        $"convergence fuzz seed {_seed} failed: {what}\nreproduce: {ReproduceCommand(_seed)}\n--- last {_trace.Count} events ---\n{string.Join("\n", _trace)}"
+        + (inner is null or FuzzFailure ? "" : $"\n--- exception ---\n{inner}"),
         inner);
 
     public void Dispose()
