@@ -56,6 +56,18 @@ public sealed class ConvergenceFuzzTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A seed is a reproduction: the same seed replays the same run, event for event, hash for hash.</summary>
+    [Fact]
+    public void ConvergenceFuzz_a_seed_replays_identically()
+    {
+        var first = new List<string>();
+        var second = new List<string>();
+        ConvergenceSimulation.Run(17, new FuzzStats(), WorkRoot, first);
+        ConvergenceSimulation.Run(17, new FuzzStats(), WorkRoot, second);
+        Assert.True(first.Count > 50);
+        Assert.Equal(first, second);
+    }
+
     /// <summary>Seeds that once failed, kept so that their bugs stay fixed (see the commit that added each).</summary>
     [Theory]
     [InlineData(0)]

@@ -136,8 +136,8 @@ internal sealed partial class ConvergenceSimulation
                 }
 
                 if (peer.IsUp) AcknowledgeMerged(peer, unknown);
-                var forged = _forged.Where(h => store.GetEntry(h) is not null).ToList();
-                if (forged.Count > 0) throw new FuzzFailure($"{peer.Id} accepted forged entry {Short(forged[0])} from {what}");
+                var forged = _mustNeverAppear.Where(h => store.GetEntry(h) is not null).ToList();
+                if (forged.Count > 0) throw new FuzzFailure($"{peer.Id} accepted {Short(forged[0])} (forged or orphaned: it must never enter a log) from {what}");
                 Trace($"{peer.Id} merges {what}: {payload.Entries.Count} sent, {result.Inserted} inserted, {result.Dropped.Count} dropped, {result.Pending} pending, {result.MissingParents.Count} missing");
                 return result;
             case Outcome.Failed when error is SyncRejectedException:

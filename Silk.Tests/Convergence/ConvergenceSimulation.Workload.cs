@@ -168,7 +168,7 @@ internal sealed partial class ConvergenceSimulation
         var signature = new byte[Entry.SignatureLength];
         _rng.NextBytes(signature);
         var entry = Entry.Create(AnyOp(_rng), target.S.Heads, new ClockStamp(signer.PeerId, (ulong)_now, 9_999), signer.PeerId, signature);
-        _forged.Add(entry.Hash);
+        _mustNeverAppear.Add(entry.Hash);
         _stats.Add(FuzzCounter.ForgedEntriesInjected);
         Trace($"inject forged entry by {signer.PeerId} at {target.Id} -> {Short(entry.Hash)}");
         Push(target, [entry]);
@@ -184,8 +184,22 @@ internal sealed partial class ConvergenceSimulation
         Push(target, [entry]);
     }
 
+    /// <summary>An entry whose parent exists nowhere: held back or refused, never in a log.</summary>
+    private void InjectOrphan()
+    {
+        if (RandomUpPeer() is not { } target) return;
+        var parent = new byte[Hash.Size];
+        _rng.NextBytes(parent);
+        var entry = Entry.Create(AnyOp(_rng), [Hash.FromBytes(parent)], new ClockStamp("rogue", (ulong)_now, 0), "rogue");
+        _mustNeverAppear.Add(entry.Hash);
+        _stats.Add(FuzzCounter.OrphanEntriesInjected);
+        Trace($"inject orphan at {target.Id} -> {Short(entry.Hash)}");
+        Push(target, [entry]);
+    }
+
     private void Push(SimPeer target, IReadOnlyList<Entry> entries)
     {
+        if (_rng.Next(5) == 0) entries = [.. entries, .. entries]; // the same entry twice in one message
         var from = (target.Index + 1 + _rng.Next(_peers.Count - 1)) % _peers.Count;
         _net.Send(_step, from, target.Index, MessageKind.Inject, new SyncPayload(entries, []).ToBytes(), _rng.Next(2) == 0 ? PayloadMode.Delta : PayloadMode.Compatible, 0, _epoch);
     }

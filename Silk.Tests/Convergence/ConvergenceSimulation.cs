@@ -28,34 +28,39 @@ internal sealed partial class ConvergenceSimulation : IDisposable
     private readonly List<SimPeer> _peers = [];
     private readonly SimNetwork _net;
     private readonly Queue<string> _trace = new();
-    private readonly HashSet<Hash> _forged = [];
+    private readonly HashSet<Hash> _mustNeverAppear = [];
     private readonly SigningSetup _signing;
     private readonly int _steps;
+    private readonly int _maxPending;
+    private readonly List<string>? _fullTrace;
     private long _now = StartMs;
     private int _step;
     private int _epoch;
 
-    public ConvergenceSimulation(int seed, FuzzStats stats, string workRoot)
+    public ConvergenceSimulation(int seed, FuzzStats stats, string workRoot, List<string>? fullTrace = null)
     {
+        _fullTrace = fullTrace;
         _seed = seed;
         _rng = new Random(seed);
         _stats = stats;
         _root = Path.Combine(workRoot, $"silk-fuzz-{seed}-{Guid.NewGuid():N}");
         _net = new SimNetwork(_rng, stats);
         var peerCount = _rng.Next(3, 8);
-        _steps = _rng.Next(40, 90);
+        _steps = _rng.Next(10) == 0 ? _rng.Next(150, 260) : _rng.Next(40, 90);
         var ids = Enumerable.Range(0, peerCount).Select(i => $"p{i}").ToList();
         _signing = ChooseSigning(ids);
-        for (var i = 0; i < peerCount; i++) _peers.Add(new SimPeer(i, _root, _signing, ids, StartMs));
+        // Sometimes a tiny pending buffer, so that held-back entries get evicted and must be fetched again.
+        _maxPending = _rng.Next(4) == 0 ? _rng.Next(1, 6) : 100_000;
+        for (var i = 0; i < peerCount; i++) _peers.Add(new SimPeer(i, _root, _signing, ids, StartMs) { MaxPendingEntries = _maxPending });
     }
 
     public static string ReproduceCommand(int seed) =>
         $"SILK_FUZZ_SEED={seed} dotnet test Silk.Web.sln --filter FullyQualifiedName~ConvergenceFuzz";
 
     /// <summary>Runs the seed; throws <see cref="FuzzFailure"/> (with the seed, a reproduction command and the last events) on any violation.</summary>
-    public static void Run(int seed, FuzzStats stats, string workRoot)
+    public static void Run(int seed, FuzzStats stats, string workRoot, List<string>? fullTrace = null)
     {
-        using var sim = new ConvergenceSimulation(seed, stats, workRoot);
+        using var sim = new ConvergenceSimulation(seed, stats, workRoot, fullTrace);
         sim.Execute();
     }
 
@@ -104,6 +109,7 @@ internal sealed partial class ConvergenceSimulation : IDisposable
     private void Setup()
     {
         _stats.Add(FuzzCounter.Peers, _peers.Count);
+        if (_maxPending < 100_000) _stats.Add(FuzzCounter.SmallPendingBufferRuns);
         var first = _peers[0];
         first.Open();
         var multiRoot = _rng.Next(4) == 0;
@@ -125,7 +131,7 @@ internal sealed partial class ConvergenceSimulation : IDisposable
             }
         }
 
-        Trace($"seed {_seed}: {_peers.Count} peers, {_steps} steps, signing {(_signing.Signers.Count == 0 ? "off" : $"{_signing.Signers.Count} signers{(_signing.Strict ? " strict" : "")}")}, multi-root {multiRoot}");
+        Trace($"seed {_seed}: {_peers.Count} peers, {_steps} steps, signing {(_signing.Signers.Count == 0 ? "off" : $"{_signing.Signers.Count} signers{(_signing.Strict ? " strict" : "")}")}, multi-root {multiRoot}, pending buffer {_maxPending}");
     }
 
     private void Tick()
@@ -139,6 +145,7 @@ internal sealed partial class ConvergenceSimulation : IDisposable
 
         foreach (var message in _net.TakeDue(_step)) Deliver(message);
         if (_rng.Next(4) == 0 && RandomUpPeer() is { } consumer) ReadTail(consumer, _rng.Next(1, 9));
+        if (_rng.Next(40) == 0 && RandomUpPeer() is { } judge) Revalidate(judge);
         var roll = _rng.Next(100);
         switch (roll)
         {
@@ -164,7 +171,8 @@ internal sealed partial class ConvergenceSimulation : IDisposable
                 InjectInvalid();
                 break;
             case < 80:
-                InjectForged();
+                if (_rng.Next(2) == 0) InjectForged();
+                else InjectOrphan();
                 break;
             case < 81:
                 InjectFuture();
@@ -286,6 +294,19 @@ internal sealed partial class ConvergenceSimulation : IDisposable
         return read.Entries.Count;
     }
 
+    /// <summary>Quarantine is a function of the log: judging everything again changes nothing.</summary>
+    private void Revalidate(SimPeer peer)
+    {
+        var before = State(peer);
+        if (Call(peer, s => s.Revalidate(), out var released, out var error) == Outcome.Failed && error is not StoreFaultedException)
+        {
+            throw new FuzzFailure($"{peer.Id} revalidate threw {error!.GetType().Name}: {error.Message}", error);
+        }
+
+        _stats.Add(FuzzCounter.Revalidations);
+        if (peer.IsUp && (released != 0 || State(peer) != before)) throw new FuzzFailure($"{peer.Id}: revalidate released {released} entries / changed the graph");
+    }
+
     private void ExpectIntegrity(SimPeer peer)
     {
         var errors = peer.S.VerifyIntegrity();
@@ -360,7 +381,9 @@ internal sealed partial class ConvergenceSimulation : IDisposable
 
     private void Trace(string line)
     {
-        _trace.Enqueue(string.Create(CultureInfo.InvariantCulture, $"[{_step,3}] {line}"));
+        var text = string.Create(CultureInfo.InvariantCulture, $"[{_step,3}] {line}");
+        _fullTrace?.Add(text);
+        _trace.Enqueue(text);
         while (_trace.Count > TraceLines) _trace.Dequeue();
     }
 

@@ -76,7 +76,9 @@ internal sealed class SimPeer : IDisposable
 
     public GraphStore S => Store ?? throw new InvalidOperationException($"{Id} is down");
 
-    public GraphStoreOptions Options => new() { Time = Time };
+    public int MaxPendingEntries { get; init; } = 100_000;
+
+    public GraphStoreOptions Options => new() { Time = Time, MaxPendingEntries = MaxPendingEntries };
 
     /// <summary>Moves the wall clock to simulated time plus skew; it never runs backwards.</summary>
     public void SyncClock(long nowMs)
