@@ -64,9 +64,17 @@ public sealed class Entry
     public static Entry Create(
         GraphOp payload, IReadOnlyList<Hash> next, ClockStamp clock, string author, byte[]? signature = null, IReadOnlyList<Hash>? refs = null)
     {
+        ArgumentNullException.ThrowIfNull(next);
+        return CreateOwned(payload, next.Count == 0 ? [] : next.ToArray(), clock, author, signature, refs);
+    }
+
+    /// <summary>As <see cref="Create"/>, taking ownership of <paramref name="next"/> (the caller must not change it).</summary>
+    internal static Entry CreateOwned(
+        GraphOp payload, Hash[] next, ClockStamp clock, string author, byte[]? signature = null, IReadOnlyList<Hash>? refs = null)
+    {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(author);
-        var nextArray = next.Count == 0 ? [] : next.ToArray();
+        var nextArray = next;
         var refsArray = refs is null || refs.Count == 0 ? [] : refs.ToArray();
         var buffer = MsgPack.Buffer;
         buffer.ResetWrittenCount();

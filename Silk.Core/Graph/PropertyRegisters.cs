@@ -117,20 +117,8 @@ internal sealed class PropertyRegisters
         _sharesView = false;
     }
 
-    private int IndexOf(string key)
-    {
-        int lo = 0, hi = _keys.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var c = Utf8Order.CompareStrings(_keys[mid], key);
-            if (c == 0) return mid;
-            if (c < 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
 
-        return ~lo;
-    }
+    private int IndexOf(string key) => Utf8Order.BinarySearch(_keys, key);
 
     private static T[] Insert<T>(T[] array, int index, T item)
     {

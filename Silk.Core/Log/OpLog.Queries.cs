@@ -6,7 +6,7 @@ namespace Silk.Core.Log;
 public sealed partial class OpLog
 {
     /// <summary>Every entry in the original's topological order T(all).</summary>
-    public IReadOnlyList<Entry> TopologicalOrder() => TopologicalOrder(_records.Keys.ToHashSet());
+    public IReadOnlyList<Entry> TopologicalOrder() => TopologicalOrderOf(null);
 
     /// <summary>
     /// The original's topological order of a subset: layered Kahn. The first layer is the subset's
@@ -16,40 +16,61 @@ public sealed partial class OpLog
     /// </summary>
     public IReadOnlyList<Entry> TopologicalOrder(IReadOnlySet<Hash> subset)
     {
-        var inDegree = new Dictionary<Hash, int>(subset.Count);
-        var ready = new List<Entry>();
-        foreach (var hash in subset)
+        ArgumentNullException.ThrowIfNull(subset);
+        return TopologicalOrderOf(subset);
+    }
+
+    // Works on arrival indexes (arrays, no hashing) since this runs over the whole log for every
+    // payload, snapshot and rebuild.
+    private List<Entry> TopologicalOrderOf(IReadOnlySet<Hash>? subset)
+    {
+        var count = _arrival.Count;
+        bool[]? member = null;
+        if (subset is not null)
         {
-            if (!_records.TryGetValue(hash, out var record)) continue;
-            var degree = 0;
-            var parents = record.Entry.Next;
-            for (var i = 0; i < parents.Count; i++)
+            member = new bool[count];
+            foreach (var hash in subset)
             {
-                if (subset.Contains(parents[i]) && _records.ContainsKey(parents[i]) && !RepeatsEarlier(parents, i)) degree++;
+                if (_records.TryGetValue(hash, out var r)) member[r.Index] = true;
+            }
+        }
+
+        var inDegree = new int[count];
+        var ready = new List<Record>();
+        var size = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (member is not null && !member[i]) continue;
+            size++;
+            var record = _arrival[i];
+            var parents = record.Entry.Next;
+            var degree = 0;
+            for (var p = 0; p < parents.Count; p++)
+            {
+                if (!_records.TryGetValue(parents[p], out var parent) || (member is not null && !member[parent.Index]) || RepeatsEarlier(parents, p)) continue;
+                degree++;
             }
 
-            inDegree[hash] = degree;
-            if (degree == 0) ready.Add(record.Entry);
+            inDegree[i] = degree;
+            if (degree == 0) ready.Add(record);
         }
 
         ready.Sort(CompareForTopologicalOrder);
-        var queue = new Queue<Entry>(ready);
-        var result = new List<Entry>(inDegree.Count);
-        var layer = new List<Entry>();
-        while (queue.TryDequeue(out var entry))
+        var queue = new Queue<Record>(ready);
+        var result = new List<Entry>(size);
+        var layer = new List<Record>();
+        while (queue.TryDequeue(out var record))
         {
-            result.Add(entry);
-            if (_records[entry.Hash].Children is not { } children) continue;
+            result.Add(record.Entry);
+            if (record.Children is not { } children) continue;
             layer.Clear();
             foreach (var child in children)
             {
-                if (!inDegree.TryGetValue(child, out var degree)) continue;
-                degree--;
-                inDegree[child] = degree;
-                if (degree == 0) layer.Add(_records[child].Entry);
+                if (member is not null && !member[child.Index]) continue;
+                if (--inDegree[child.Index] == 0) layer.Add(child);
             }
 
-            layer.Sort(CompareForTopologicalOrder);
+            if (layer.Count > 1) layer.Sort(CompareForTopologicalOrder);
             foreach (var next in layer) queue.Enqueue(next);
         }
 
@@ -66,10 +87,10 @@ public sealed partial class OpLog
         return false;
     }
 
-    private static int CompareForTopologicalOrder(Entry a, Entry b)
+    private static int CompareForTopologicalOrder(Record a, Record b)
     {
-        var c = a.Clock.CompareTime(b.Clock);
-        return c != 0 ? c : a.Hash.CompareTo(b.Hash);
+        var c = a.Entry.Clock.CompareTime(b.Entry.Clock);
+        return c != 0 ? c : a.Entry.Hash.CompareTo(b.Entry.Hash);
     }
 
     /// <summary>
@@ -104,7 +125,9 @@ public sealed partial class OpLog
         TopologicalOrder(_arrival.Where(r => r.Entry.Clock.IsAtOrBefore(physicalMs, logical)).Select(r => r.Entry.Hash).ToHashSet());
 
     /// <summary>The given hashes and all their ancestors that are in the log (unknown starts are kept as themselves).</summary>
-    public HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts)
+    public HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts) => AncestorsOrSelf(starts, followRefs: true);
+
+    private HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts, bool followRefs)
     {
         var visited = new HashSet<Hash>();
         var stack = new Stack<Hash>(starts);
@@ -117,6 +140,7 @@ public sealed partial class OpLog
                 if (!visited.Contains(parent)) stack.Push(parent);
             }
 
+            if (!followRefs) continue;
             foreach (var reference in record.Entry.Refs)
             {
                 if (!visited.Contains(reference)) stack.Push(reference);

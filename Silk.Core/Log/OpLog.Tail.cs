@@ -42,7 +42,7 @@ public sealed partial class OpLog
     /// are recorded as they arrive, so the list is in sequence order and its first element is the earliest.
     /// </summary>
     private long FirstChildSequence(Record record) =>
-        record.Children is { Length: > 0 } children ? _records[children[0]].Sequence : long.MaxValue;
+        record.Children is { Length: > 0 } children ? children[0].Sequence : long.MaxValue;
 
     /// <summary>
     /// Reads the tail after <paramref name="cursor"/> (decision D4): the entries not reachable from the
@@ -125,7 +125,7 @@ public sealed partial class OpLog
         foreach (var hash in cursor)
         {
             var children = _records[hash].Children;
-            if (children is null || !Array.Exists(children, known.Contains)) frontier.Add(hash);
+            if (children is null || !Array.Exists(children, child => known.Contains(child.Entry.Hash))) frontier.Add(hash);
         }
 
         var delivered = new List<Entry>();
@@ -156,26 +156,11 @@ public sealed partial class OpLog
     }
 
     /// <summary>
-    /// The given hashes and their ancestors through parent links only. Unlike <see cref="AncestorsOrSelf"/> this
-    /// does not follow refs: the frontier and the sequence order are defined over parent links, and a ref may name
-    /// an entry that arrives later (or never), which would break the exactly-once bookkeeping.
+    /// The given hashes and their ancestors through parent links only. Refs are not followed: the frontier and
+    /// the sequence order are defined over parent links, and a ref may name an entry that arrives later (or
+    /// never), which would break the exactly-once bookkeeping.
     /// </summary>
-    private HashSet<Hash> CausalPastOrSelf(IEnumerable<Hash> starts)
-    {
-        var visited = new HashSet<Hash>();
-        var stack = new Stack<Hash>(starts);
-        while (stack.TryPop(out var hash))
-        {
-            if (!visited.Add(hash)) continue;
-            if (!_records.TryGetValue(hash, out var record)) continue;
-            foreach (var parent in record.Entry.Next)
-            {
-                if (!visited.Contains(parent)) stack.Push(parent);
-            }
-        }
-
-        return visited;
-    }
+    private HashSet<Hash> CausalPastOrSelf(IEnumerable<Hash> starts) => AncestorsOrSelf(starts, followRefs: false);
 
     /// <summary>
     /// The frontier (heads) of the prefix {sequence ≤ <paramref name="sequence"/>}, in hash order: what

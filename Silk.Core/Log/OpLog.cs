@@ -39,7 +39,10 @@ public sealed partial class OpLog
         public int HeadCountAfter { get; } = headCountAfter;
 
         /// <summary>Children in arrival order; exact-size because most entries have one child or none.</summary>
-        public Hash[]? Children { get; set; }
+        public Record[]? Children { get; set; }
+
+        /// <summary>Position in the arrival list (sequence minus the log's first sequence).</summary>
+        public int Index { get; set; }
     }
 
     /// <summary>Starts a log from its root entry (a genesis define_ontology, or a checkpoint).</summary>
@@ -65,14 +68,14 @@ public sealed partial class OpLog
     public long NextSequence => _firstSequence + _arrival.Count;
 
     /// <summary>Current heads (entries without children), in hash order.</summary>
-    public IReadOnlyList<Hash> Heads
+    public IReadOnlyList<Hash> Heads => HeadsArray();
+
+    /// <summary>A fresh sorted array of the heads, which the caller may keep.</summary>
+    internal Hash[] HeadsArray()
     {
-        get
-        {
-            var heads = _heads.ToArray();
-            Array.Sort(heads);
-            return heads;
-        }
+        var heads = _heads.ToArray();
+        if (heads.Length > 1) Array.Sort(heads);
+        return heads;
     }
 
     public int HeadCount => _heads.Count;
@@ -160,17 +163,17 @@ public sealed partial class OpLog
     private void Insert(Entry entry)
     {
         var hash = entry.Hash;
+        foreach (var parent in entry.Next) _heads.Remove(parent);
+        _heads.Add(hash);
+        var record = new Record(entry, NextSequence, _heads.Count) { Index = _arrival.Count };
         foreach (var parent in entry.Next)
         {
-            _heads.Remove(parent);
             var parentRecord = _records[parent];
             var children = parentRecord.Children;
-            if (children is null) parentRecord.Children = [hash];
-            else if (Array.IndexOf(children, hash) < 0) parentRecord.Children = [.. children, hash];
+            if (children is null) parentRecord.Children = [record];
+            else if (Array.IndexOf(children, record) < 0) parentRecord.Children = [.. children, record];
         }
 
-        _heads.Add(hash);
-        var record = new Record(entry, NextSequence, _heads.Count);
         _records.Add(hash, record);
         _arrival.Add(record);
     }
@@ -180,7 +183,7 @@ public sealed partial class OpLog
 
     /// <summary>Children of an entry (entries naming it as a parent).</summary>
     public IReadOnlyList<Hash> ChildrenOf(Hash hash) =>
-        _records.TryGetValue(hash, out var r) && r.Children is { } c ? c : [];
+        _records.TryGetValue(hash, out var r) && r.Children is { } c ? c.Select(child => child.Entry.Hash).ToArray() : [];
 
     /// <summary>
     /// Checks the invariants: every hash valid (I-01), every parent present (I-02), heads equal to the

@@ -26,12 +26,16 @@ public sealed partial class GraphStore
     /// <summary>Under the write lock: remember new entries and events for the next commit.</summary>
     private void Stage(IEnumerable<Entry> entries, IEnumerable<ChangeEvent> events)
     {
-        foreach (var entry in entries)
-        {
-            _staged.Add(new StoredEntry(_log.SequenceOf(entry.Hash), entry.Hash, entry.ToBytes()));
-        }
-
+        foreach (var entry in entries) Stage(entry, []);
         _stagedEvents.AddRange(events);
+    }
+
+    private void Stage(Entry entry, IReadOnlyList<ChangeEvent> events)
+    {
+        // An in-memory store only needs the sequence to acknowledge; bytes are for persistence.
+        var bytes = _storage is null ? ReadOnlyMemory<byte>.Empty : entry.ToBytes();
+        _staged.Add(new StoredEntry(_log.SequenceOf(entry.Hash), entry.Hash, bytes));
+        if (events.Count > 0) _stagedEvents.AddRange(events);
     }
 
     /// <summary>Returns once everything up to <paramref name="sequence"/> is durable (and announced).</summary>

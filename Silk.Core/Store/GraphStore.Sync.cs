@@ -122,10 +122,22 @@ public sealed partial class GraphStore
 
     private static void VerifyAll(IReadOnlyList<Entry> entries)
     {
-        foreach (var entry in entries)
+        Entry? bad = null;
+        if (entries.Count >= 2048)
         {
-            if (!entry.VerifyHash()) throw new SyncRejectedException($"entry hash verification failed: {entry.Hash.ToHex()}");
+            Parallel.For(0, entries.Count, (i, state) =>
+            {
+                if (entries[i].VerifyHash()) return;
+                Interlocked.CompareExchange(ref bad, entries[i], null);
+                state.Stop();
+            });
         }
+        else
+        {
+            bad = entries.FirstOrDefault(e => !e.VerifyHash());
+        }
+
+        if (bad is not null) throw new SyncRejectedException($"entry hash verification failed: {bad.Hash.ToHex()}");
     }
 
     public MergeResult Merge(SyncPayload payload, bool holdUnresolved = false)

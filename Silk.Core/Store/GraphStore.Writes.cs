@@ -123,22 +123,33 @@ public sealed partial class GraphStore
     private Hash Append(GraphOp op, Func<MaterializedGraph, object?> check, bool validated = false)
     {
         ThrowIfFaulted();
-        var (hash, sequence) = Write(() => AppendLocked(op, check, validated));
-        CommitThrough(sequence);
-        return hash;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        (Hash Hash, long Sequence) written;
+        _lock.EnterWriteLock();
+        try
+        {
+            written = AppendLocked(op, check, validated);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        CommitThrough(written.Sequence);
+        return written.Hash;
     }
 
     private (Hash Hash, long Sequence) AppendLocked(GraphOp op, Func<MaterializedGraph, object?> check, bool validated)
     {
         check(_graph);
-        var created = SignLocal(Entry.Create(op, _log.Heads, _clock.Tick(), InstanceId));
+        var created = SignLocal(Entry.CreateOwned(op, _log.HeadsArray(), _clock.Tick(), InstanceId));
         _log.Append(created, hashVerified: true);
         var before = MaterializedGraph.RequiresRebuild(created) ? QuarantinedHashes() : null;
         if (!_graph.Apply(created, validated)) _graph.Rebuild(_log.TopologicalOrder());
         var events = !HasSubscribers ? NoEvents
             : before is null ? [ChangeEvent.From(created, local: true)]
             : [ChangeEvent.From(created, local: true), .. LeftQuarantine(before)];
-        Stage([created], events);
+        Stage(created, events);
         return (created.Hash, _log.SequenceOf(created.Hash));
     }
 

@@ -24,9 +24,41 @@ internal static class SyncMessage
         }
 
         var entries = new Entry[count];
-        for (var i = 0; i < count; i++) entries[i] = Entry.Read(ref r);
+        if (count < ParallelThreshold || !r.Sequence.IsSingleSegment)
+        {
+            for (var i = 0; i < count; i++) entries[i] = Entry.Read(ref r);
+            return entries;
+        }
+
+        // Large messages (snapshots, bootstrap payloads): find each entry's bytes with a cheap skip,
+        // then decode them on every core.
+        var memory = r.Sequence.First;
+        var bounds = new (int Start, int Length)[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = (int)r.Consumed;
+            r.Skip();
+            bounds[i] = (start, (int)r.Consumed - start);
+        }
+
+        try
+        {
+            Parallel.For(0, count, i =>
+            {
+                var reader = new MessagePackReader(memory.Slice(bounds[i].Start, bounds[i].Length));
+                entries[i] = Entry.Read(ref reader);
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            var first = ex.InnerExceptions[0];
+            throw first is WireFormatException ? first : new WireFormatException(first.Message, first);
+        }
+
         return entries;
     }
+
+    private const int ParallelThreshold = 2048;
 
     public static void WriteEntries(ref MessagePackWriter w, IReadOnlyList<Entry> entries, EntryForm form)
     {

@@ -31,6 +31,22 @@ public sealed class Utf8Order : IComparer<string>
         return Fixup(x[mismatch]).CompareTo(Fixup(y[mismatch]));
     }
 
+    /// <summary>Binary search in keys sorted by this order: the index, or the complement of the insertion point.</summary>
+    public static int BinarySearch(ReadOnlySpan<string> sortedKeys, string key)
+    {
+        int lo = 0, hi = sortedKeys.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = CompareStrings(sortedKeys[mid], key);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1;
+            else hi = mid - 1;
+        }
+
+        return ~lo;
+    }
+
     // Surrogates (D800-DFFF) encode code points above FFFF, so they must sort after E000-FFFF.
     private static int Fixup(char c) => c switch
     {

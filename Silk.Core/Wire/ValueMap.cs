@@ -70,7 +70,7 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
             values = sortedValues.ToArray();
         }
 
-        return new ValueMap(keys, values);
+        return new ValueMap(KeySetPool.Intern(keys), values);
     }
 
     public static ValueMap Of(params (string Key, Value Value)[] pairs) =>
@@ -105,6 +105,8 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
 
     public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
+    private int IndexOf(string key) => Utf8Order.BinarySearch(_keys, key);
+
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out Value value)
     {
         var i = IndexOf(key);
@@ -112,20 +114,6 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
         return i >= 0;
     }
 
-    private int IndexOf(string key)
-    {
-        int lo = 0, hi = _keys.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var c = Utf8Order.CompareStrings(_keys[mid], key);
-            if (c == 0) return mid;
-            if (c < 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
-
-        return -1;
-    }
 
     /// <summary>A new map with <paramref name="key"/> set (or replaced).</summary>
     public ValueMap With(string key, Value value)
@@ -138,7 +126,7 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
             return new ValueMap(_keys, values);
         }
 
-        var insertAt = ~BinarySearchInsertionPoint(key);
+        var insertAt = ~IndexOf(key);
         var newKeys = new string[_keys.Length + 1];
         var newValues = new Value[_values.Length + 1];
         Array.Copy(_keys, newKeys, insertAt);
@@ -150,18 +138,6 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
         return new ValueMap(newKeys, newValues);
     }
 
-    private int BinarySearchInsertionPoint(string key)
-    {
-        int lo = 0, hi = _keys.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (Utf8Order.CompareStrings(_keys[mid], key) < 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
-
-        return ~lo;
-    }
 
     public IEnumerator<KeyValuePair<string, Value>> GetEnumerator()
     {
