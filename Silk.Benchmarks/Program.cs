@@ -6,8 +6,10 @@ using Silk.Benchmarks.Reports;
 // Two measurements that are not BenchmarkDotNet runs:
 //   dotnet run -c Release --project Silk.Benchmarks -- rss            (peak memory for 100,000 nodes)
 //   dotnet run -c Release --project Silk.Benchmarks -- payload-sizes  (sync payload bytes by overlap)
+//   dotnet run -c Release --project Silk.Benchmarks -- http-load      (HTTP API requests/s and p99, 64 connections)
 return args.FirstOrDefault() switch
 {
+    "http-load" => await HttpLoadReport.Run(args),
     "rss" => MemoryReport.Run(),
     "payload-sizes" => PayloadSizeReport.Run(),
     _ => Run(args),

@@ -12,7 +12,10 @@ namespace Silk.Api.Problems;
 internal sealed class NullElementFilter : IEndpointFilter
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Checked = new();
-    private static readonly NullabilityInfoContext Nullability = new();
+    private static readonly ConcurrentDictionary<PropertyInfo, NullabilityInfo> Infos = new();
+
+    // NullabilityInfoContext is not thread-safe: one per lookup, and each property is looked up once.
+    private static NullabilityInfo InfoOf(PropertyInfo property) => Infos.GetOrAdd(property, static p => new NullabilityInfoContext().Create(p));
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -36,7 +39,7 @@ internal sealed class NullElementFilter : IEndpointFilter
         {
             var child = property.GetValue(value);
             if (child is null) continue;
-            var info = Nullability.Create(property);
+            var info = InfoOf(property);
             var name = $"{path}.{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name)}";
             if (Items(child, info, name) is { } found) return found;
         }
