@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace Silk.Api.Tail;
+
+/// <summary>Services of <c>GET /tail</c>: its settings (checked at startup), the open-stream registry and the event JSON cache.</summary>
+public static class TailSetup
+{
+    public static IServiceCollection AddSilkTail(this IServiceCollection services)
+    {
+        services.AddOptions<TailOptions>()
+            .BindConfiguration(TailOptions.SectionName)
+            .Validate(o => o.Problem() is null, "Silk:Tail settings out of range (HeartbeatSeconds and SlowConsumerSeconds in (0, 3600], RetryMs ≥ 0, BufferBytes ≥ 1024)")
+            .ValidateOnStart();
+        services.AddSingleton<TailStreams>();
+        services.AddSingleton<TailEventJson>();
+        return services;
+    }
+}
