@@ -76,6 +76,30 @@ public static class TailApi
         [FromHeader(Name = LastEventIdHeader), Description("Event streams: the id of the last event received; resumes after it and wins over `cursor` (browsers send it when they reconnect).")] string? lastEventId,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var stream = WantsEventStream(context.Request);
+        var result = await Tail(host, streams, stream, cursor, timeoutMs, maxCount, types, lastEventId, cancellationToken);
+        if (stream && result.Result is BadRequestProblem or GoneProblem)
+        {
+            // Errors come before any streaming, as problem+json; the problem writer writes whole problems (title,
+            // type) only to requests that accept JSON, which an EventSource's request does not.
+            context.Request.Headers.Accept = "application/problem+json";
+        }
+
+        return result;
+    }
+
+    private static async Task<Results<Ok<TailResponse>, TailEventStream, BadRequestProblem, GoneProblem>> Tail(
+        StoreHost host,
+        TailStreams streams,
+        bool stream,
+        string? cursor,
+        int? timeoutMs,
+        int? maxCount,
+        string? types,
+        string? lastEventId,
+        CancellationToken cancellationToken)
+    {
         var (timeout, timeoutError) = TailQuery.Timeout(timeoutMs);
         if (timeoutError is not null) return ApiProblems.BadRequest(timeoutError);
         var (batchSize, countError) = TailQuery.MaxCount(maxCount);
@@ -84,7 +108,6 @@ public static class TailApi
         if (typesError is not null) return ApiProblems.BadRequest(typesError);
 
         var store = host.Store;
-        var stream = WantsEventStream(context.Request);
         var fromHeader = stream && !string.IsNullOrWhiteSpace(lastEventId);
         var start = ResolveCursor(store, fromHeader ? lastEventId : cursor, out var cursorError);
         if (start is null) return ApiProblems.BadRequest(fromHeader ? $"{LastEventIdHeader}: {cursorError}" : cursorError!);
