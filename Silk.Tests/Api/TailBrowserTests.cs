@@ -9,6 +9,7 @@ namespace Silk.Tests.Api;
 /// <c>EventSource</c> on GET /tail, receives the events of writes made by the test, is forced to reconnect
 /// twice (the server ends its streams), and ends with every event exactly once and in log order.
 /// </summary>
+[Collection(HeavyTailTests.Name)]
 public sealed class TailBrowserTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";

@@ -246,6 +246,7 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
 }
 
 /// <summary>Streams that end: compaction under a stream, and a client that stops reading. Each test has its own app.</summary>
+[Collection(HeavyTailTests.Name)]
 public sealed class TailStreamEndTests
 {
     [Fact]

@@ -171,3 +171,13 @@ internal static class TailTestExtensions
         }
     }
 }
+
+/// <summary>
+/// Tests that load the machine (a browser, megabytes of events) run alone, after the parallel ones, so they
+/// neither disturb timing-sensitive tests elsewhere nor get disturbed by them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeavyTailTests
+{
+    public const string Name = "Heavy tail tests";
+}
