@@ -69,6 +69,7 @@ public static class TailApi
         HttpContext context,
         StoreHost host,
         TailStreams streams,
+        SharedTailReads reads,
         [FromQuery(Name = "cursor"), Description(TailQuery.CursorDescription)] string? cursor,
         [FromQuery(Name = "timeout_ms"), Description(TailQuery.TimeoutDescription)] int? timeoutMs,
         [FromQuery(Name = "max_count"), Description(TailQuery.MaxCountDescription)] int? maxCount,
@@ -78,7 +79,7 @@ public static class TailApi
     {
         ArgumentNullException.ThrowIfNull(context);
         var stream = WantsEventStream(context.Request);
-        var result = await Tail(host, streams, stream, cursor, timeoutMs, maxCount, types, lastEventId, cancellationToken);
+        var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, lastEventId, cancellationToken);
         if (stream && result.Result is BadRequestProblem or GoneProblem)
         {
             // Errors come before any streaming, as problem+json; the problem writer writes whole problems (title,
@@ -92,6 +93,7 @@ public static class TailApi
     private static async Task<Results<Ok<TailResponse>, TailEventStream, BadRequestProblem, GoneProblem>> Tail(
         StoreHost host,
         TailStreams streams,
+        SharedTailReads reads,
         bool stream,
         string? cursor,
         int? timeoutMs,
@@ -112,7 +114,7 @@ public static class TailApi
         var start = ResolveCursor(store, fromHeader ? lastEventId : cursor, out var cursorError);
         if (start is null) return ApiProblems.BadRequest(fromHeader ? $"{LastEventIdHeader}: {cursorError}" : cursorError!);
 
-        var subscription = store.SubscribeFrom(start);
+        var subscription = new TailSubscription(reads, start);
         try
         {
             if (stream)

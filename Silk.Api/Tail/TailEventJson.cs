@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Silk.Core.Entries;
@@ -17,6 +18,7 @@ public sealed class TailEventJson(IOptions<HttpJsonOptions> options)
 
     private readonly JsonSerializerOptions _options = options.Value.SerializerOptions;
     private readonly Slot?[] _slots = new Slot?[SlotCount];
+    private readonly ConditionalWeakTable<IReadOnlyList<Entry>, byte[]> _frames = new();
 
     public byte[] Utf8(Entry entry)
     {
@@ -29,6 +31,19 @@ public sealed class TailEventJson(IOptions<HttpJsonOptions> options)
         var json = JsonSerializer.SerializeToUtf8Bytes(TailEvent.From(entry), _options);
         Volatile.Write(ref _slots[index], new Slot(hash, json));
         return json;
+    }
+
+    /// <summary>
+    /// The stream messages of a batch read from the cursor <paramref name="track"/> holds, made once per batch object:
+    /// streams that got the same batch from <see cref="SharedTailReads"/> read it from the same cursor, so they send
+    /// the same bytes. <paramref name="track"/> advances past the entries only when they are encoded here.
+    /// </summary>
+    internal byte[] Frames(IReadOnlyList<Entry> entries, CursorTrack track)
+    {
+        if (_frames.TryGetValue(entries, out var frames)) return frames;
+        frames = SseFrames.Entries(entries, track, this);
+        _frames.TryAdd(entries, frames);
+        return frames;
     }
 
     private sealed record Slot(Hash Hash, byte[] Json);

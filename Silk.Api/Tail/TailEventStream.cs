@@ -32,10 +32,6 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
 {
     public const string MediaType = "text/event-stream";
 
-    private static ReadOnlySpan<byte> EntryHead => "event: entry\nid: "u8;
-    private static ReadOnlySpan<byte> UpToDateHead => "event: up-to-date\nid: "u8;
-    private static ReadOnlySpan<byte> DataField => "\ndata: "u8;
-    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
     private static ReadOnlySpan<byte> Heartbeat => ": heartbeat\n\n"u8;
 
     private readonly TailSubscription _subscription;
@@ -134,26 +130,45 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
         /// <summary>Writes a batch's events (flushing whenever the buffer bound is reached); false when the stream is over.</summary>
         private async ValueTask<bool> WriteBatchAsync(TailBatch batch)
         {
-            var sent = 0;
-            foreach (var entry in batch.Entries)
+            var entries = batch.Entries;
+            if (entries.Count > 0 && filter is null)
             {
-                _track.Advance(entry);
-                if (filter is not null && !filter.Includes(entry))
+                // Unfiltered: the same bytes for every stream that read this batch from the same cursor (shared reads).
+                var frames = json.Frames(entries, _track);
+                for (var offset = 0; offset < frames.Length; offset += options.BufferBytes)
                 {
-                    _idCurrent = false;
-                    continue;
+                    Write(frames.AsSpan(offset, Math.Min(options.BufferBytes, frames.Length - offset)));
+                    if (_unflushed >= options.BufferBytes && !await FlushAsync()) return false;
                 }
 
-                WriteEntry(entry);
-                sent++;
-                if (_unflushed >= options.BufferBytes && !await FlushAsync())
+                streams.CountEvents(entries.Count);
+                _idCurrent = true;
+            }
+            else
+            {
+                var sent = 0;
+                foreach (var entry in entries)
                 {
-                    streams.CountEvents(sent);
-                    return false;
+                    _track.Advance(entry);
+                    if (filter is not null && !filter.Includes(entry))
+                    {
+                        _idCurrent = false;
+                        continue;
+                    }
+
+                    _unflushed += SseFrames.Entry(_out, _track.Current, json.Utf8(entry));
+                    _idCurrent = true;
+                    sent++;
+                    if (_unflushed >= options.BufferBytes && !await FlushAsync())
+                    {
+                        streams.CountEvents(sent);
+                        return false;
+                    }
                 }
+
+                streams.CountEvents(sent);
             }
 
-            streams.CountEvents(sent);
             _track.Reset(batch.Cursor);
             if (!batch.UpToDate)
             {
@@ -161,53 +176,12 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
             }
             else if (!_caughtUp || !_idCurrent)
             {
-                WriteUpToDate(batch.Cursor);
+                _unflushed += SseFrames.UpToDate(_out, batch.Cursor);
+                _idCurrent = true;
                 _caughtUp = true;
             }
 
             return true;
-        }
-
-        private void WriteEntry(Entry entry)
-        {
-            Write(EntryHead);
-            _unflushed += CursorTrack.WriteHex(_out, _track.Current);
-            Write(DataField);
-            WriteData(json.Utf8(entry));
-            Write(EventEnd);
-            _idCurrent = true;
-        }
-
-        private void WriteUpToDate(IReadOnlyList<Hash> cursor)
-        {
-            Write(UpToDateHead);
-            _unflushed += CursorTrack.WriteHex(_out, cursor);
-            Write("\ndata: {\"cursor\":["u8);
-            for (var i = 0; i < cursor.Count; i++)
-            {
-                Write(i == 0 ? "\""u8 : ",\""u8);
-                _unflushed += CursorTrack.WriteHex(_out, [cursor[i]]);
-                Write("\""u8);
-            }
-
-            Write("]}"u8);
-            Write(EventEnd);
-            _idCurrent = true;
-        }
-
-        /// <summary>JSON without raw line breaks is one data line; any it has (there are none today) would split into several.</summary>
-        private void WriteData(ReadOnlySpan<byte> data)
-        {
-            var newline = data.IndexOf((byte)'\n');
-            while (newline >= 0)
-            {
-                Write(data[..newline]);
-                Write(DataField);
-                data = data[(newline + 1)..];
-                newline = data.IndexOf((byte)'\n');
-            }
-
-            Write(data);
         }
 
         private void Write(ReadOnlySpan<byte> bytes)

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Options;
+using Silk.Api.Hosting;
 
 namespace Silk.Api.Tail;
 
-/// <summary>Services of <c>GET /tail</c>: its settings (checked at startup), the open-stream registry and the event JSON cache.</summary>
+/// <summary>Services of <c>GET /tail</c>: its settings (checked at startup), the open-stream registry, the event JSON cache and the shared tail reads.</summary>
 public static class TailSetup
 {
     public static IServiceCollection AddSilkTail(this IServiceCollection services)
@@ -13,6 +13,7 @@ public static class TailSetup
             .ValidateOnStart();
         services.AddSingleton<TailStreams>();
         services.AddSingleton<TailEventJson>();
+        services.AddSingleton(sp => new SharedTailReads(sp.GetRequiredService<StoreHost>().Store));
         return services;
     }
 }
