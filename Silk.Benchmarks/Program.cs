@@ -8,9 +8,11 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- payload-sizes  (sync payload bytes by overlap)
 //   dotnet run -c Release --project Silk.Benchmarks -- http-load      (HTTP API requests/s and p99, 64 connections)
 //   dotnet run -c Release --project Silk.Benchmarks -- storage        (durable writes/s, latency, open time, bytes/entry)
+//   dotnet run -c Release --project Silk.Benchmarks -- sse-load       (GET /tail: SSE subscribers, long-poll wake-up, 100,000-entry log)
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
+    "sse-load" => await SseLoadReport.Run(args),
     "rss" => MemoryReport.Run(),
     "payload-sizes" => PayloadSizeReport.Run(),
     "storage" => StorageReport.Run(args),

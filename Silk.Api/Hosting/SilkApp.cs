@@ -13,6 +13,7 @@ using Silk.Api.Oplog;
 using Silk.Api.Problems;
 using Silk.Api.Quarantine;
 using Silk.Api.Query;
+using Silk.Api.Tail;
 
 namespace Silk.Api.Hosting;
 
@@ -32,6 +33,7 @@ public static class SilkApp
         builder.Services.AddSilkProblems();
         builder.Services.AddSilkOpenApi();
         builder.Services.AddSilkStore();
+        builder.Services.AddSilkTail();
 
         var app = builder.Build();
 
@@ -49,6 +51,7 @@ public static class SilkApp
         app.MapQuarantineApi();
         app.MapCompactionApi();
         app.MapObservationsApi();
+        app.MapTailApi();
 
         var store = app.OpenSilkStore();
         app.LogStartupInfo(store);
