@@ -47,9 +47,15 @@ public sealed partial class GraphStore
                 if (!remoteHeads.Contains(head)) send.Add(head);
             }
 
-            if (mode == PayloadMode.Compatible) CloseOverAncestors(send, remoteHeads);
-            var entries = _log.TopologicalOrder().Where(e => send.Contains(e.Hash)).ToList();
-            return new SyncPayload(entries, need);
+            if (mode == PayloadMode.Compatible)
+            {
+                // The original's order: the whole log's topological order, filtered (the vectors pin it).
+                CloseOverAncestors(send, remoteHeads);
+                return new SyncPayload(_log.TopologicalOrder().Where(e => send.Contains(e.Hash)).ToList(), need);
+            }
+
+            // Any parents-first order will do for our receivers (they place entries parents-first anyway).
+            return new SyncPayload(_log.TopologicalOrder(send), need);
         });
     }
 
@@ -78,11 +84,10 @@ public sealed partial class GraphStore
     // Reachable from a head the peer has means the peer has it; absent from its bloom filter means it lacks it.
     private HashSet<Hash> CertainlyMissing(SyncOffer offer, HashSet<Hash> remoteHeads)
     {
-        var known = _log.AncestorsOrSelf(remoteHeads.Where(_log.Contains));
         var send = new HashSet<Hash>();
-        foreach (var entry in _log.InArrivalOrder)
+        foreach (var entry in _log.NotAncestorsOf(remoteHeads))
         {
-            if (!known.Contains(entry.Hash) && !offer.Bloom.MightContain(entry.Hash)) send.Add(entry.Hash);
+            if (!offer.Bloom.MightContain(entry.Hash)) send.Add(entry.Hash);
         }
 
         return send;
