@@ -332,7 +332,9 @@ public sealed class LiteDbEntryStore : IEntryStore
 
     // What LiteDB throws when its file is damaged: its own exceptions, or a failed internal assumption.
     private static bool IsReadFailure(Exception ex) =>
-        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or EndOfStreamException or OverflowException or NullReferenceException or FormatException;
+        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or EndOfStreamException or OverflowException or NullReferenceException or FormatException
+            // LiteDB reports some damaged BSON (an unknown type byte) as "not implemented".
+            or NotImplementedException or NotSupportedException;
 
     private static bool HasBytes(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 
