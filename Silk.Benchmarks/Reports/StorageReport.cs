@@ -35,6 +35,10 @@ internal static class StorageReport
             }
         }
 
+        // Long enough that LiteDB's catching up (writers wait once it lags 50,000 entries) sets the pace.
+        Console.Write("sustained: ");
+        WriteRun(DurabilityMode.Fsync, 16, 160_000);
+
         foreach (var entries in new[] { 10_000, 100_000 })
         {
             OpenRun(entries);
