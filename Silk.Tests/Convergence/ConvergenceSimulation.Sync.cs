@@ -121,7 +121,7 @@ internal sealed partial class ConvergenceSimulation
         var heads = store.Heads;
         var count = store.EntryCount;
         var unknown = payload.Entries.Select(e => e.Hash).Where(h => store.GetEntry(h) is null).Distinct().ToList();
-        var outcome = Call(peer, s => s.Merge(payload, hold), out var result, out var error);
+        var outcome = Call(peer, s => peer.UseAsync ? s.MergeAsync(payload, hold).GetAwaiter().GetResult() : s.Merge(payload, hold), out var result, out var error);
         switch (outcome)
         {
             case Outcome.Ok:

@@ -23,7 +23,7 @@ internal sealed partial class ConvergenceSimulation
                 var subtype = SubtypeFor(_rng, type);
                 var props = NodeProperties(_rng, type, subtype);
                 var label = $"L{_rng.Next(4)}";
-                Write(peer, $"add_node {nodeId}:{type}/{subtype}", s => s.AddNode(nodeId, type, label, props, subtype), s =>
+                Write(peer, $"add_node {nodeId}:{type}/{subtype}", s => peer.UseAsync ? s.AddNodeAsync(nodeId, type, label, props, subtype).GetAwaiter().GetResult() : s.AddNode(nodeId, type, label, props, subtype), s =>
                 {
                     var node = s.GetNode(nodeId);
                     if (node is null || node.Label != label || props.Any(p => !node.Properties.TryGetValue(p.Key, out var v) || v != p.Value))
@@ -38,7 +38,7 @@ internal sealed partial class ConvergenceSimulation
                 var entity = _rng.Next(5) == 0 ? Pick(_rng, EdgeIds) : nodeId;
                 var key = Pick(_rng, Keys);
                 var value = RandomValue(_rng);
-                Write(peer, $"update {entity}.{key}={value}", s => s.UpdateProperty(entity, key, value), s =>
+                Write(peer, $"update {entity}.{key}={value}", s => peer.UseAsync ? s.UpdatePropertyAsync(entity, key, value).GetAwaiter().GetResult() : s.UpdateProperty(entity, key, value), s =>
                 {
                     var properties = s.GetNode(entity)?.Properties ?? s.GetEdge(entity)?.Properties;
                     return properties is not null && (!properties.TryGetValue(key, out var read) || read != value)
@@ -47,7 +47,7 @@ internal sealed partial class ConvergenceSimulation
                 });
                 break;
             case < 70:
-                Write(peer, $"remove_node {nodeId}", s => s.RemoveNode(nodeId), s => s.GetNode(nodeId) is null ? null : $"{nodeId} still visible after remove_node");
+                Write(peer, $"remove_node {nodeId}", s => peer.UseAsync ? s.RemoveNodeAsync(nodeId).GetAwaiter().GetResult() : s.RemoveNode(nodeId), s => s.GetNode(nodeId) is null ? null : $"{nodeId} still visible after remove_node");
                 break;
             case < 92:
                 var edgeId = Pick(_rng, EdgeIds);

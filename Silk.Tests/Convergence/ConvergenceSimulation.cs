@@ -146,6 +146,7 @@ internal sealed partial class ConvergenceSimulation : IDisposable
         foreach (var message in _net.TakeDue(_step)) Deliver(message);
         if (_rng.Next(4) == 0 && RandomUpPeer() is { } consumer) ReadTail(consumer, _rng.Next(1, 9));
         if (_rng.Next(40) == 0 && RandomUpPeer() is { } judge) Revalidate(judge);
+        if (_rng.Next(10) == 0) _peers[_rng.Next(_peers.Count)].UseAsync ^= true;
         var roll = _rng.Next(100);
         switch (roll)
         {

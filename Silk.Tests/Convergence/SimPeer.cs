@@ -78,6 +78,12 @@ internal sealed class SimPeer : IDisposable
 
     public int MaxPendingEntries { get; init; } = 100_000;
 
+    /// <summary>Change events the peer's subscriber received.</summary>
+    public long EventsSeen { get; private set; }
+
+    /// <summary>Use the async write and merge paths (awaited at once: the simulation stays single-threaded).</summary>
+    public bool UseAsync { get; set; }
+
     public GraphStoreOptions Options => new() { Time = Time, MaxPendingEntries = MaxPendingEntries };
 
     /// <summary>Moves the wall clock to simulated time plus skew; it never runs backwards.</summary>
@@ -148,6 +154,12 @@ internal sealed class SimPeer : IDisposable
         if (_signing.Signers.FirstOrDefault(s => s.PeerId == Id) is { SeedHex: { } seed }) store.SetSigningKey(seed);
         foreach (var (peerId, _, publicKey) in _signing.Signers) store.RegisterTrustedAuthor(peerId, publicKey);
         store.RequireSignatures = _signing.Strict;
+
+        // A careless subscriber: it throws now and then, which must never affect a write or a merge.
+        store.Subscribe(e =>
+        {
+            if (++EventsSeen % 5 == 0) throw new InvalidOperationException($"subscriber fails on {e.Hash.ToHex()}");
+        });
         foreach (var peer in _allPeerIds)
         {
             if (peer != Id) store.Peers.Register(peer, $"sim://{peer}");
