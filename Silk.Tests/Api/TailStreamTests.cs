@@ -163,6 +163,37 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
     }
 
     [Fact]
+    public async Task Many_streams_from_one_cursor_each_get_every_event_once_with_the_same_ids()
+    {
+        var ct = TailTestExtensions.Within(60);
+        var start = await Now();
+        const int Streams = 12, Writes = 60;
+        var readers = new List<SseReader>();
+        var clients = Enumerable.Range(0, Streams).Select(_ => server.NewClient()).ToList();
+        try
+        {
+            for (var i = 0; i < Streams; i++) readers.Add(await SseReader.OpenAsync(clients[i], $"/tail?cursor={start}&max_count={(i % 2 == 0 ? 1000 : 2)}", ct: ct));
+            var written = new List<string>();
+            var writing = Task.Run(async () =>
+            {
+                for (var i = 0; i < Writes; i++) written.Add(await _client.CreateNode($"st-many-{i}"));
+            });
+            var received = await Task.WhenAll(readers.Select(r => r.EntriesAsync(Writes, ct)));
+            await writing;
+            foreach (var events in received)
+            {
+                Assert.Equal(written, events.Select(m => Data(m).Str("hash")));
+                Assert.Equal(written, events.Select(m => m.Id));
+            }
+        }
+        finally
+        {
+            foreach (var reader in readers) await reader.DisposeAsync();
+            foreach (var client in clients) client.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Types_filter_sends_only_those_ops_and_keeps_the_id_current()
     {
         var ct = TailTestExtensions.Within(30);
