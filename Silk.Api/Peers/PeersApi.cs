@@ -37,7 +37,8 @@ public static class PeersApi
 
         group.MapDelete("/{peer_id}", DeletePeer)
             .WithName("DeletePeer")
-            .WithSummary("Forget a peer");
+            .WithSummary("Forget a peer")
+            .WithDescription("Removes the peer from the list (and from gossip and the compaction safety check); the answer is its last state.");
 
         group.MapPost("/{peer_id}/sync", SyncPeer)
             .WithName("SyncPeer")
@@ -62,9 +63,9 @@ public static class PeersApi
         return TypedResults.Ok(peers.Register(peerId, body.Address));
     }
 
-    internal static Results<NoContent, NotFoundProblem> DeletePeer(
+    internal static Results<Ok<PeerView>, NotFoundProblem> DeletePeer(
         [FromRoute(Name = "peer_id")] string peerId, PeerDirectory peers) =>
-        peers.Remove(peerId) ? TypedResults.NoContent() : ApiProblems.NotFound($"no peer '{peerId}'");
+        peers.Get(peerId) is { } peer && peers.Remove(peerId) ? TypedResults.Ok(peer) : ApiProblems.NotFound($"no peer '{peerId}'");
 
     internal static async Task<Results<Ok<PeerSyncOutcome>, NotFoundProblem, BadGatewayProblem>> SyncPeer(
         [FromRoute(Name = "peer_id")] string peerId, PeerSync sync, CancellationToken cancellationToken)

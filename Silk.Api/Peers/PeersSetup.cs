@@ -29,6 +29,7 @@ public static partial class PeersSetup
                 schema.Type = JsonSchemaType.String;
                 schema.Format = "binary";
                 schema.Properties = null;
+                schema.AdditionalPropertiesAllowed = true;
                 schema.Description = "MessagePack bytes in the original's positional encoding (SPEC §7.1).";
             }
 

@@ -25,14 +25,16 @@ public static class SyncApi
         group.MapGet("/offer", GetOffer)
             .WithName("GetSyncOffer")
             .WithSummary("This store's sync offer")
-            .WithDescription("The SyncOffer `[protocol_version, heads, bloom, physical_ms, logical]` in MessagePack; with `Accept: application/json`, a readable rendering (heads, clock, bloom dimensions).");
+            .WithDescription("The SyncOffer `[protocol_version, heads, bloom, physical_ms, logical]` in MessagePack; with `Accept: application/json`, a readable rendering (heads, clock, bloom dimensions).")
+            .AlsoAnswersMsgPack();
 
         group.MapPost("/offer", AnswerOffer)
             .WithName("AnswerSyncOffer")
             .WithSummary("What the sender of an offer lacks")
             .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest).")
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
-            .WithSyncBody();
+            .WithSyncBody()
+            .AlsoAnswersMsgPack();
 
         group.MapPost("/payload", MergePayload)
             .WithName("MergeSyncPayload")
@@ -55,6 +57,22 @@ public static class SyncApi
 
         return app;
     }
+
+    /// <summary>Documents the MessagePack form of a 200 whose JSON rendering the typed result already documents.</summary>
+    private static RouteHandlerBuilder AlsoAnswersMsgPack(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is Microsoft.OpenApi.OpenApiResponse response)
+            {
+                response.Content ??= new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>();
+                response.Content[SyncBody.MediaType] = new Microsoft.OpenApi.OpenApiMediaType
+                {
+                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" },
+                };
+            }
+
+            return Task.CompletedTask;
+        });
 
     /// <summary>A MessagePack body: 400 garbage, 413 over 64 MiB or 100,000 entries, 415 not MessagePack, 503 store faulted.</summary>
     private static RouteHandlerBuilder WithSyncBody(this RouteHandlerBuilder builder) => builder

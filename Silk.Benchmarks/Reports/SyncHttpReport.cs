@@ -44,9 +44,13 @@ internal static class SyncHttpReport
             Console.WriteLine();
             Steps();
             Console.WriteLine();
-            Console.WriteLine("## Incremental bidirectional sync on a 10,000-entry store (SyncExchange over HttpSyncPeer, delta)");
-            Console.WriteLine();
-            await Incremental(root, ontology);
+            foreach (var durability in new[] { DurabilityMode.Fsync, DurabilityMode.Process })
+            {
+                Console.WriteLine($"## Incremental bidirectional sync on a 10,000-entry store (SyncExchange over HttpSyncPeer, delta), durability {durability.ToString().ToLowerInvariant()} on both sides");
+                Console.WriteLine();
+                await Incremental(root, ontology, durability);
+                Console.WriteLine();
+            }
             return 0;
         }
         finally
@@ -100,15 +104,16 @@ internal static class SyncHttpReport
         Console.WriteLine($"| {count:N0} | {bytes:N0} | {times[0]:N0} ms | {times[1]:N0} ms | {count / (times[1] / 1000):N0} |");
     }
 
-    private static async Task Incremental(string root, string ontology)
+    private static async Task Incremental(string root, string ontology, DurabilityMode durability)
     {
+        var name = durability.ToString().ToLowerInvariant();
         var snapshot = SourceSnapshot(10_000);
         var file = Path.Combine(root, "snapshot-inc.msgpack");
         await File.WriteAllBytesAsync(file, snapshot.ToBytes());
-        using var server = Server.Start(root, "inc-server", ontology, file);
+        using var server = Server.Start(root, $"inc-server-{name}", ontology, file, $"--Silk:Durability={name}");
         using var client = new HttpClient();
         await server.WaitReadyAsync(client);
-        using var local = GraphStore.Open(new LiteDbEntryStore(Path.Combine(root, "inc-local"), DurabilityMode.Fsync), () => snapshot, "bench-local");
+        using var local = GraphStore.Open(new LiteDbEntryStore(Path.Combine(root, $"inc-local-{name}"), durability), () => snapshot, "bench-local");
         var peer = new HttpSyncPeer(client, new Uri(server.Url));
 
         Console.WriteLine("| new entries (here + there) | runs | median | p90 | max | bytes moved (median) | bytes of the new entries | ratio |");
@@ -224,7 +229,7 @@ internal static class SyncHttpReport
 
         public string Url { get; }
 
-        public static Server Start(string root, string name, string ontology, string snapshotFile)
+        public static Server Start(string root, string name, string ontology, string snapshotFile, params string[] extra)
         {
             int port;
             using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -252,6 +257,8 @@ internal static class SyncHttpReport
             {
                 start.ArgumentList.Add(arg);
             }
+
+            foreach (var arg in extra) start.ArgumentList.Add(arg);
 
             var process = Process.Start(start)!;
             process.OutputDataReceived += (_, _) => { };

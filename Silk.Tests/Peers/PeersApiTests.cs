@@ -55,8 +55,14 @@ public sealed class PeersApiTests
                 using var missingField = await client.PutAsync(ApiTestClient.U("/peers/n4"), Json("{}"));
                 await missingField.Problem(HttpStatusCode.BadRequest);
 
+                foreach (var hostile in new[] { "", "null", "[]", """{"address":null}""", """{"address":1}""", """{"address":"x","more":1}""", "{\"address\":\"\\ud800\"}", "{" })
+                {
+                    using var refused = await client.PutAsync(ApiTestClient.U("/peers/h"), Json(hostile));
+                    Assert.True((int)refused.StatusCode is >= 400 and < 500, $"{hostile}: {(int)refused.StatusCode}");
+                }
+
                 using var gone = await client.Delete("/peers/n3");
-                Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
+                Assert.Equal("n3", (await gone.Json(HttpStatusCode.OK)).Str("peer_id"));
                 using var goneAgain = await client.Delete("/peers/n3");
                 await goneAgain.Problem(HttpStatusCode.NotFound);
                 using var syncUnknown = await client.PostAsync(ApiTestClient.U("/peers/n3/sync"), null);

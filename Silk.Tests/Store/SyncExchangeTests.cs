@@ -53,7 +53,6 @@ public class SyncExchangeTests
         // A bloom false positive may leave an entry out (a need round fetches it); nothing else is missing or extra.
         Assert.True(payload.Entries.Count >= lacking.Count - 2, $"{payload.Entries.Count} of {lacking.Count}");
         Assert.All(payload.Entries, e => Assert.Contains(e.Hash, lacking));
-        // Parents-first among what is sent (a parent left out by a false positive is not in the payload at all).
         var sent = payload.Entries.Select(e => e.Hash).ToHashSet();
         var seen = new HashSet<Hash>();
         foreach (var entry in payload.Entries)
