@@ -14,8 +14,14 @@ public sealed class ValueMapJsonConverter : JsonConverter<ValueMap>
             throw new JsonException($"expected a JSON object of properties, got {Describe(reader.TokenType)}");
         }
 
-        var value = ValueJsonConverter.ReadValue(ref reader);
-        return value.AsMap;
+        try
+        {
+            return ValueJsonConverter.ReadObject(ref reader);
+        }
+        catch (Exception ex) when (ex is WireFormatException || (ValueJson.IsParseFailure(ex) && ex is not JsonException))
+        {
+            throw new JsonException(ex.Message, ex);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, ValueMap value, JsonSerializerOptions options) => WriteMap(writer, value);

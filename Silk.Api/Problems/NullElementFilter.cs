@@ -12,7 +12,10 @@ namespace Silk.Api.Problems;
 internal sealed class NullElementFilter : IEndpointFilter
 {
     private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Checked = new();
-    private static readonly NullabilityInfoContext Nullability = new();
+    private static readonly ConcurrentDictionary<PropertyInfo, NullabilityInfo> Infos = new();
+
+    // NullabilityInfoContext is not thread-safe: one per lookup, and each property is looked up once.
+    private static NullabilityInfo InfoOf(PropertyInfo property) => Infos.GetOrAdd(property, static p => new NullabilityInfoContext().Create(p));
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -27,6 +30,9 @@ internal sealed class NullElementFilter : IEndpointFilter
         return await next(context);
     }
 
+    /// <summary>Whether a body of this type can hold a list or map of non-nullable items (else the filter is left out).</summary>
+    public static bool Needed(Type type) => IsRequestType(type) && Properties(type).Length > 0;
+
     private static bool IsRequestType(Type type) => type.Namespace?.StartsWith("Silk.Api", StringComparison.Ordinal) == true && type.IsClass;
 
     /// <summary>The JSON path of the first forbidden null, or null.</summary>
@@ -36,7 +42,7 @@ internal sealed class NullElementFilter : IEndpointFilter
         {
             var child = property.GetValue(value);
             if (child is null) continue;
-            var info = Nullability.Create(property);
+            var info = InfoOf(property);
             var name = $"{path}.{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name)}";
             if (Items(child, info, name) is { } found) return found;
         }

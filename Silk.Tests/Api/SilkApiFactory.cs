@@ -38,30 +38,24 @@ public class SilkApiFactory : WebApplicationFactory<Program>
     public SilkApiFactory OnSameFolder(IReadOnlyDictionary<string, string?>? settings = null) =>
         new(DataPath, ownsFolder: false, settings ?? _settings);
 
-    /// <summary>Stops the app but leaves its folder for a next app (<see cref="OnSameFolder"/>); the caller deletes it.</summary>
+    /// <summary>
+    /// Stops the app but leaves its folder for a next app (<see cref="OnSameFolder"/>); the caller deletes it.
+    /// Returns once the store's files are closed (the journal can be opened exclusively again).
+    /// </summary>
     public async ValueTask DisposeAsyncKeepingFolder()
     {
         _ownsFolder = false;
         await DisposeAsync();
-        await WaitUntilStoreClosed(DataPath);
-    }
-
-    /// <summary>
-    /// The factory and Program's own <c>app.Run()</c> (on another thread) both dispose the host; the second
-    /// returns while the first may still be closing the store. Waits (up to 10 s) until the store's journal
-    /// lock is free, so that a next app on the folder can open it.
-    /// </summary>
-    private static async Task WaitUntilStoreClosed(string dataPath)
-    {
-        var journal = Path.Combine(dataPath, "silk.journal");
-        for (var attempt = 0; attempt < 200 && File.Exists(journal); attempt++)
+        var journal = Path.Combine(DataPath, "silk.journal");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (File.Exists(journal))
         {
             try
             {
-                await using var probe = new FileStream(journal, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                using var exclusive = new FileStream(journal, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
                 return;
             }
-            catch (IOException)
+            catch (IOException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }

@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Silk.Core.Entries;
+using Silk.Core.Log;
+using Silk.Core.Tail;
+using Silk.Core.Wire;
+
+namespace Silk.Api.Tail;
+
+/// <summary>
+/// <c>GET /tail</c> as a <c>text/event-stream</c>, written by hand over the response's <see cref="PipeWriter"/>
+/// (the framework's SSE helper sends no heartbeats). The stream is:
+/// <list type="bullet">
+/// <item><c>retry: …</c> first;</item>
+/// <item><c>event: entry</c> per delivered entry, <c>id:</c> the cursor right after it (comma-separated hex),
+/// <c>data:</c> the <see cref="TailEvent"/> JSON;</item>
+/// <item><c>event: up-to-date</c> (with <c>id:</c> and <c>data: {"cursor":[…]}</c>) when the stream catches up, and again
+/// after entries the <c>types</c> filter left out, so that the last id always names the stream's position;</item>
+/// <item>a comment line after <see cref="TailOptions.HeartbeatSeconds"/> without output.</item>
+/// </list>
+/// It runs until the client leaves, the server stops, or <see cref="TailStreams.EndAllStreams"/>. The stream
+/// reads the log itself (the log is the buffer), so a slow client holds back nobody: at most
+/// <see cref="TailOptions.BufferBytes"/> wait in front of the server's response buffer, and when that stays full
+/// for <see cref="TailOptions.SlowConsumerSeconds"/> the connection is ended; the client resumes from its last id.
+/// </summary>
+public sealed class TailEventStream : IResult, IStatusCodeHttpResult
+{
+    public const string MediaType = "text/event-stream";
+
+    private static ReadOnlySpan<byte> Heartbeat => ": heartbeat\n\n"u8;
+
+    private readonly TailSubscription _subscription;
+    private readonly TailBatch _first;
+    private readonly IReadOnlyList<Hash> _start;
+    private readonly int _maxCount;
+    private readonly OpFilter? _filter;
+
+    internal TailEventStream(TailSubscription subscription, TailBatch first, IReadOnlyList<Hash> start, int maxCount, OpFilter? filter)
+    {
+        _subscription = subscription;
+        _first = first;
+        _start = start;
+        _maxCount = maxCount;
+        _filter = filter;
+    }
+
+    public int StatusCode => StatusCodes.Status200OK;
+
+    int? IStatusCodeHttpResult.StatusCode => StatusCode;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var services = httpContext.RequestServices;
+        var streams = services.GetRequiredService<TailStreams>();
+        using var registration = streams.OpenStream();
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(
+            httpContext.RequestAborted, registration.Ending, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        using var subscription = _subscription;
+        var writer = new Writer(
+            httpContext, services.GetRequiredService<IOptions<TailOptions>>().Value, streams,
+            services.GetRequiredService<TailEventJson>(), _filter, _start, ending.Token);
+        await writer.RunAsync(subscription, _first, _maxCount);
+    }
+
+    /// <summary>One stream's state: where its client is, and what it has been sent.</summary>
+    private sealed class Writer(
+        HttpContext context, TailOptions options, TailStreams streams, TailEventJson json, OpFilter? filter,
+        IReadOnlyList<Hash> start, CancellationToken ending)
+    {
+        private readonly PipeWriter _out = context.Response.BodyWriter;
+        private readonly CursorTrack _track = new(start);
+        private long _lastOutput = Stopwatch.GetTimestamp();
+        private int _unflushed;
+
+        /// <summary>The client's last id names the stream's position (nothing was skipped since).</summary>
+        private bool _idCurrent;
+
+        /// <summary>The stream has said up-to-date since it last fell behind.</summary>
+        private bool _caughtUp;
+
+        public async Task RunAsync(TailSubscription subscription, TailBatch first, int maxCount)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = MediaType;
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+            Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {options.RetryMs}\n\n")));
+            if (!await WriteBatchAsync(first) || !await FlushAsync()) return;
+
+            var heartbeat = options.Heartbeat;
+            while (!ending.IsCancellationRequested)
+            {
+                var wait = heartbeat - Stopwatch.GetElapsedTime(_lastOutput);
+                if (wait <= TimeSpan.Zero)
+                {
+                    Write(Heartbeat);
+                    if (!await FlushAsync()) return;
+                    continue;
+                }
+
+                TailBatch batch;
+                try
+                {
+                    batch = await subscription.NextBatchAsync(wait, maxCount, ending);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (TailCursorStaleException)
+                {
+                    // Compacted under the stream: end it; the client's reconnect is answered 410 (re-bootstrap).
+                    return;
+                }
+
+                if (!await WriteBatchAsync(batch)) return;
+                if (_unflushed > 0 && !await FlushAsync()) return;
+            }
+        }
+
+        /// <summary>Writes a batch's events (flushing whenever the buffer bound is reached); false when the stream is over.</summary>
+        private async ValueTask<bool> WriteBatchAsync(TailBatch batch)
+        {
+            var entries = batch.Entries;
+            if (entries.Count > 0 && filter is null)
+            {
+                // Unfiltered: the same bytes for every stream that read this batch from the same cursor (shared reads).
+                var frames = json.Frames(entries, _track);
+                for (var offset = 0; offset < frames.Length; offset += options.BufferBytes)
+                {
+                    Write(frames.AsSpan(offset, Math.Min(options.BufferBytes, frames.Length - offset)));
+                    if (_unflushed >= options.BufferBytes && !await FlushAsync()) return false;
+                }
+
+                streams.CountEvents(entries.Count);
+                _idCurrent = true;
+            }
+            else
+            {
+                var sent = 0;
+                foreach (var entry in entries)
+                {
+                    _track.Advance(entry);
+                    if (filter is not null && !filter.Includes(entry))
+                    {
+                        _idCurrent = false;
+                        continue;
+                    }
+
+                    _unflushed += SseFrames.Entry(_out, _track.Current, json.Utf8(entry));
+                    _idCurrent = true;
+                    sent++;
+                    if (_unflushed >= options.BufferBytes && !await FlushAsync())
+                    {
+                        streams.CountEvents(sent);
+                        return false;
+                    }
+                }
+
+                streams.CountEvents(sent);
+            }
+
+            _track.Reset(batch.Cursor);
+            if (!batch.UpToDate)
+            {
+                _caughtUp = false;
+            }
+            else if (!_caughtUp || !_idCurrent)
+            {
+                _unflushed += SseFrames.UpToDate(_out, batch.Cursor);
+                _idCurrent = true;
+                _caughtUp = true;
+            }
+
+            return true;
+        }
+
+        private void Write(ReadOnlySpan<byte> bytes)
+        {
+            _out.Write(bytes);
+            _unflushed += bytes.Length;
+        }
+
+        /// <summary>
+        /// Hands what was written to the connection. False when the stream is over: the client left, or its buffer
+        /// stayed full for the slow-consumer limit (then the connection is aborted and counted).
+        /// </summary>
+        private async ValueTask<bool> FlushAsync()
+        {
+            _unflushed = 0;
+            _lastOutput = Stopwatch.GetTimestamp();
+            try
+            {
+                var flush = _out.FlushAsync(CancellationToken.None);
+                FlushResult result;
+                if (flush.IsCompleted)
+                {
+                    result = flush.Result;
+                }
+                else
+                {
+                    try
+                    {
+                        result = await flush.AsTask().WaitAsync(options.SlowConsumer, ending);
+                    }
+                    catch (TimeoutException)
+                    {
+                        streams.CountSlowConsumerEnd();
+                        context.Abort();
+                        return false;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Ending while the client's buffer is full: there is no clean end to write.
+                        context.Abort();
+                        return false;
+                    }
+                }
+
+                _lastOutput = Stopwatch.GetTimestamp();
+                return !result.IsCompleted && !result.IsCanceled;
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Silk.Api.Tail;
+
+/// <summary>
+/// The open tail requests of this server: gauges of open SSE streams and waiting long polls (also published
+/// as the <c>Silk.Tail</c> meter), a count of streams ended because their client read too slowly, and
+/// <see cref="EndAllStreams"/>, which ends every open stream cleanly (clients reconnect and resume).
+/// </summary>
+public sealed class TailStreams : IDisposable
+{
+    public const string MeterName = "Silk.Tail";
+
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _streams = new();
+    private readonly Meter? _meter;
+    private long _nextId;
+    private long _openLongPolls;
+    private long _slowConsumerEnds;
+    private long _eventsSent;
+
+    public TailStreams(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName);
+        if (_meter is null) return;
+        _meter.CreateObservableUpDownCounter("silk.tail.open_streams", () => OpenStreams, description: "Open GET /tail event streams.");
+        _meter.CreateObservableUpDownCounter("silk.tail.open_long_polls", () => OpenLongPolls, description: "GET /tail long polls in progress.");
+        _meter.CreateObservableCounter("silk.tail.slow_consumer_ends", () => SlowConsumerEnds, description: "Event streams ended because the client did not read.");
+        _meter.CreateObservableCounter("silk.tail.events_sent", () => EventsSent, description: "Entry events written to event streams.");
+    }
+
+    /// <summary>Event streams open now.</summary>
+    public int OpenStreams => _streams.Count;
+
+    /// <summary>Long polls in progress now.</summary>
+    public long OpenLongPolls => Interlocked.Read(ref _openLongPolls);
+
+    /// <summary>Streams ended so far because their output stayed full for <see cref="TailOptions.SlowConsumerSeconds"/>.</summary>
+    public long SlowConsumerEnds => Interlocked.Read(ref _slowConsumerEnds);
+
+    /// <summary>Entry events written to streams so far.</summary>
+    public long EventsSent => Interlocked.Read(ref _eventsSent);
+
+    /// <summary>Ends every open stream as if the server chose to: each response completes normally and its client reconnects.</summary>
+    public void EndAllStreams()
+    {
+        foreach (var stream in _streams.Values)
+        {
+            try
+            {
+                stream.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The stream closed meanwhile.
+            }
+        }
+    }
+
+    /// <summary>Registers a stream; disposing the registration removes it. Its token is canceled by <see cref="EndAllStreams"/>.</summary>
+    internal StreamRegistration OpenStream()
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var source = new CancellationTokenSource();
+        _streams[id] = source;
+        return new StreamRegistration(this, id, source);
+    }
+
+    internal LongPollRegistration OpenLongPoll()
+    {
+        Interlocked.Increment(ref _openLongPolls);
+        return new LongPollRegistration(this);
+    }
+
+    internal void CountSlowConsumerEnd() => Interlocked.Increment(ref _slowConsumerEnds);
+
+    internal void CountEvents(int count) => Interlocked.Add(ref _eventsSent, count);
+
+    public void Dispose() => _meter?.Dispose();
+
+    internal readonly struct StreamRegistration(TailStreams owner, long id, CancellationTokenSource source) : IDisposable
+    {
+        public CancellationToken Ending => source.Token;
+
+        public void Dispose()
+        {
+            owner._streams.TryRemove(id, out _);
+            source.Dispose();
+        }
+    }
+
+    internal readonly struct LongPollRegistration(TailStreams owner) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref owner._openLongPolls);
+    }
+}
