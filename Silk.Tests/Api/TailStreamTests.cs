@@ -173,6 +173,7 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
         try
         {
             for (var i = 0; i < Streams; i++) readers.Add(await SseReader.OpenAsync(clients[i], $"/tail?cursor={start}&max_count={(i % 2 == 0 ? 1000 : 2)}", ct: ct));
+            await TailTestExtensions.Eventually(() => server.Hub.Members >= Streams / 2, "the caught-up streams are fed by the hub");
             var written = new List<string>();
             var writing = Task.Run(async () =>
             {
@@ -219,8 +220,10 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
         var stream = await SseReader.OpenAsync(_client, "/tail?cursor=now", ct: ct);
         await stream.UntilAsync("up-to-date", ct);
         Assert.Equal(1, server.Streams.OpenStreams);
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the caught-up stream is fed by the hub");
         await stream.DisposeAsync();
         await TailTestExtensions.Eventually(() => server.Streams.OpenStreams == 0, "the server noticed the disconnect");
+        Assert.Equal(0, server.Hub.Members);
 
         // A long poll is counted while it waits, and freed when its client gives up.
         using var client = server.NewClient();
