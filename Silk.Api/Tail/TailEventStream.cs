@@ -132,6 +132,13 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
                         continue;
                     }
 
+                    if (hub is not null && _caughtUp && _idCurrent)
+                    {
+                        // Wake in time to try the hub again.
+                        var joinIn = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextJoin);
+                        if (joinIn < wait) wait = joinIn > TimeSpan.Zero ? joinIn : TimeSpan.FromMilliseconds(1);
+                    }
+
                     TailBatch batch;
                     try
                     {

@@ -309,6 +309,31 @@ public sealed class TailStreamEndTests
     }
 
     [Fact]
+    public async Task A_stream_handed_back_by_the_hub_goes_on_alone_then_rejoins_without_loss()
+    {
+        var ct = TailTestExtensions.Within(60);
+        await using var server = new TailServerFactory(new Dictionary<string, string?> { ["Silk:Tail:BufferBytes"] = "1024" });
+        using var client = server.NewClient();
+        await using var stream = await SseReader.OpenAsync(client, "/tail?cursor=now", ct: ct);
+        await stream.UntilAsync("up-to-date", ct);
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream is fed by the hub");
+
+        // One batch of 40 entries: far more than 1 KiB of messages, so the hub hands the rest to the stream.
+        var lines = Enumerable.Range(0, 40).Select(i => $$$"""{"op":"add_node","node_id":"hb-{{{i}}}","node_type":"entity","label":"hb","properties":{"name":"hb-{{{i}}}"}}""");
+        using var content = new StringContent(string.Join('\n', lines), System.Text.Encoding.UTF8, "application/x-ndjson");
+        using var batch = await client.PostAsync(ApiTestClient.U("/batch"), content);
+        var written = (await batch.Json(HttpStatusCode.OK)).Strings("hashes").ToList();
+        for (var i = 0; i < 5; i++) written.Add(await client.CreateNode($"hb-after-{i}"));
+
+        var events = await stream.EntriesAsync(written.Count, ct);
+        Assert.Equal(written, events.Select(m => JsonDocument.Parse(m.Data!).RootElement.Str("hash")));
+        Assert.Equal(written, events.Select(m => m.Id));
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream rejoined the hub", 15);
+        var last = await client.CreateNode("hb-last");
+        Assert.Equal(last, (await stream.EntriesAsync(1, ct))[0].Id);
+    }
+
+    [Fact]
     public async Task A_client_that_does_not_read_is_disconnected_and_resumes_with_nothing_lost()
     {
         var ct = TailTestExtensions.Within(60);
