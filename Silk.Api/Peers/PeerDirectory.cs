@@ -61,7 +61,8 @@ public sealed class PeerDirectory
         ArgumentNullException.ThrowIfNull(configuration);
         _host = host;
         _time = time ?? TimeProvider.System;
-        foreach (var stored in Load()) Registry.Register(stored.PeerId, stored.Address);
+        var loaded = Load();
+        foreach (var stored in loaded) Registry.Register(stored.PeerId, stored.Address);
         var seeds = configuration.GetSection(SilkOptions.SectionName + ":Peers").Get<List<PeerSeed>>() ?? [];
         foreach (var seed in seeds)
         {
@@ -74,7 +75,8 @@ public sealed class PeerDirectory
             Registry.Register(seed.Id, seed.Address);
         }
 
-        Save();
+        // Written only when the settings changed the list: most starts leave the store untouched.
+        if (!Registry.List().Select(p => new Stored(p.PeerId, p.Address)).SequenceEqual(loaded)) Save();
     }
 
     private PeerRegistry Registry => _host.Store.Peers;
