@@ -3,17 +3,21 @@ using Silk.Benchmarks.Reports;
 
 // Runs the benchmarks chosen on the command line, e.g.
 //   dotnet run -c Release --project Silk.Benchmarks -- --filter '*'
-// Two measurements that are not BenchmarkDotNet runs:
+// Measurements that are not BenchmarkDotNet runs:
 //   dotnet run -c Release --project Silk.Benchmarks -- rss            (peak memory for 100,000 nodes)
 //   dotnet run -c Release --project Silk.Benchmarks -- payload-sizes  (sync payload bytes by overlap)
 //   dotnet run -c Release --project Silk.Benchmarks -- http-load      (HTTP API requests/s and p99, 64 connections)
+//   dotnet run -c Release --project Silk.Benchmarks -- storage        (durable writes/s, latency, open time, bytes/entry)
 //   dotnet run -c Release --project Silk.Benchmarks -- sse-load       (GET /tail: SSE subscribers, long-poll wake-up, 100,000-entry log)
+//   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
     "sse-load" => await SseLoadReport.Run(args),
     "rss" => MemoryReport.Run(),
     "payload-sizes" => PayloadSizeReport.Run(),
+    "storage" => StorageReport.Run(args),
+    "sync-http" => SyncHttpReport.Run(),
     _ => Run(args),
 };
 

@@ -43,10 +43,14 @@ public sealed class LiteDbEntryStore : IEntryStore
     public const string FileName = "silk.db";
 
     // Past this, the journal is folded into LiteDB and cut back (bounds replay time and disk use).
-    private const long JournalFoldBytes = 8 << 20;
+    private const long DefaultJournalFoldBytes = 8 << 20;
 
     // Writers wait while LiteDB lags this many entries behind the journal (Process mode writes faster than LiteDB inserts).
     private const int MaxPendingEntries = 50_000;
+
+    // The applier waits up to this long for this many entries before writing a LiteDB transaction.
+    private const int ApplyBatchEntries = 512;
+    private const int ApplyDelayMs = 5;
 
     // Larger payloads (a checkpoint of a big graph) are split: LiteDB documents are limited to 16 MiB.
     private const int ChunkBytes = 1 << 20;
@@ -66,6 +70,7 @@ public sealed class LiteDbEntryStore : IEntryStore
     private readonly ILiteCollection<BsonDocument> _state;
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
     private readonly Guid _storeId;
+    private readonly long _journalFoldBytes;
     private readonly Thread _applier;
 
     // Lock order: _journalLock, then _queueLock, then _dbLock.
@@ -74,6 +79,7 @@ public sealed class LiteDbEntryStore : IEntryStore
     private readonly object _queueLock = new();
     private readonly Queue<JournalRecord> _pending = new();
     private int _pendingEntries;
+    private int _waitingForApply;
     private bool _applying;
     private bool _stopping;
     private Exception? _fault;
@@ -82,7 +88,15 @@ public sealed class LiteDbEntryStore : IEntryStore
     private bool _disposed;
 
     public LiteDbEntryStore(string folder, DurabilityMode durability = DurabilityMode.Fsync)
+        : this(folder, durability, DefaultJournalFoldBytes)
     {
+    }
+
+    /// <summary>For tests (the crash test folds often, to be killed mid-fold too).</summary>
+    internal LiteDbEntryStore(string folder, DurabilityMode durability, long journalFoldBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(journalFoldBytes, 1);
+        _journalFoldBytes = journalFoldBytes;
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
         Folder = folder;
@@ -91,6 +105,7 @@ public sealed class LiteDbEntryStore : IEntryStore
         _journal = EntryJournal.Open(Path.Combine(folder, EntryJournal.FileName));
         try
         {
+            RepairInterruptedRebuild(folder, DatabasePath);
             var (journalId, ready) = _journal.ReadHeader();
             var logPath = Path.Combine(folder, StampedLogStream.FileName);
             if (journalId is null)
@@ -148,6 +163,9 @@ public sealed class LiteDbEntryStore : IEntryStore
     public string DatabasePath { get; }
 
     public DurabilityMode Durability { get; }
+
+    /// <summary>Bytes of records in the journal (header included): what a reopen would replay.</summary>
+    internal long JournalBytes => _journal.Length;
 
     /// <summary>Bytes on disk of the database, its log and the journal.</summary>
     public long FileBytes =>
@@ -216,7 +234,13 @@ public sealed class LiteDbEntryStore : IEntryStore
         }
     }
 
-    /// <summary>Rebuilds the LiteDB file without its free pages, so the file shrinks after a compaction.</summary>
+    /// <summary>
+    /// Rebuilds the LiteDB file without its free pages, so the file shrinks after a compaction. LiteDB
+    /// writes the rebuilt copy to <c>silk-temp.db</c>, then renames <c>silk-log.db</c> and <c>silk.db</c>
+    /// to <c>-backup</c> names and the copy to <c>silk.db</c>; it keeps the backups. Here the log (which we
+    /// hold open) gets its name back and the old database file is deleted, or no disk would be freed.
+    /// A crash anywhere in between is repaired on open (<see cref="RepairInterruptedRebuild"/>).
+    /// </summary>
     public void Reclaim()
     {
         lock (_journalLock)
@@ -227,8 +251,45 @@ public sealed class LiteDbEntryStore : IEntryStore
             {
                 _db.Rebuild();
                 _db.Checkpoint();
+                var (backup, logPath, logBackup, _) = RebuildFiles(Folder);
+                if (File.Exists(logBackup) && !File.Exists(logPath)) File.Move(logBackup, logPath);
+                File.Delete(backup);
             }
         }
+    }
+
+    private static (string Backup, string Log, string LogBackup, string[] Temporary) RebuildFiles(string folder) => (
+        Path.Combine(folder, "silk-backup.db"),
+        Path.Combine(folder, StampedLogStream.FileName),
+        Path.Combine(folder, "silk-log-backup.db"),
+        [Path.Combine(folder, "silk-temp.db"), Path.Combine(folder, "silk-temp-log.db"), Path.Combine(folder, "silk-tmp.db")]);
+
+    /// <summary>
+    /// Puts the files of a rebuild interrupted by a crash back in order. Before LiteDB renames anything,
+    /// the old file is complete (a rebuild starts by checkpointing); after it renamed the copy in, the
+    /// copy is complete (it was checkpointed and synced first). So: no <c>silk.db</c> but a backup → the
+    /// backup is restored; both → the backup is deleted; the log likewise gets its name back.
+    /// </summary>
+    private static void RepairInterruptedRebuild(string folder, string database)
+    {
+        var (backup, logPath, logBackup, temporary) = RebuildFiles(folder);
+        if (File.Exists(backup))
+        {
+            if (File.Exists(database)) File.Delete(backup);
+            else File.Move(backup, database);
+        }
+
+        if (File.Exists(logBackup))
+        {
+            if (File.Exists(logPath))
+            {
+                throw new CorruptStoreException($"both '{logPath}' and '{logBackup}' exist: an interrupted rebuild cannot be told apart from a foreign log; inspect them");
+            }
+
+            File.Move(logBackup, logPath);
+        }
+
+        foreach (var leftover in temporary) File.Delete(leftover);
     }
 
     public void Dispose() => Close(foldJournal: true);
@@ -256,7 +317,7 @@ public sealed class LiteDbEntryStore : IEntryStore
                     if (_fault is null && foldJournal)
                     {
                         _db.Checkpoint();
-                        _journal.Truncate(sync: true);
+                        _journal.Truncate(sync: true, shrink: true);
                     }
                 }
             }
@@ -271,7 +332,9 @@ public sealed class LiteDbEntryStore : IEntryStore
 
     // What LiteDB throws when its file is damaged: its own exceptions, or a failed internal assumption.
     private static bool IsReadFailure(Exception ex) =>
-        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or EndOfStreamException or OverflowException or NullReferenceException or FormatException;
+        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or EndOfStreamException or OverflowException or NullReferenceException or FormatException
+            // LiteDB reports some damaged BSON (an unknown type byte) as "not implemented".
+            or NotImplementedException or NotSupportedException;
 
     private static bool HasBytes(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 
@@ -355,7 +418,8 @@ public sealed class LiteDbEntryStore : IEntryStore
                     else _metadata[meta.Key] = meta.Value;
                 }
 
-                Monitor.PulseAll(_queueLock);
+                // Wake the applier when work appears or a batch is full, not on every append.
+                if (_pending.Count == 1 || _pendingEntries >= ApplyBatchEntries) Monitor.PulseAll(_queueLock);
             }
         }
     }
@@ -375,6 +439,15 @@ public sealed class LiteDbEntryStore : IEntryStore
             {
                 while (_pending.Count == 0 && !_stopping) Monitor.Wait(_queueLock);
                 if (_pending.Count == 0) return;
+
+                // LiteDB inserts cost far less per entry in large transactions: let a batch gather a little.
+                var deadline = Environment.TickCount64 + ApplyDelayMs;
+                while (_pendingEntries < ApplyBatchEntries && !_stopping && _waitingForApply == 0 && Environment.TickCount64 < deadline)
+                {
+                    Monitor.Wait(_queueLock, (int)Math.Max(1, deadline - Environment.TickCount64));
+                }
+
+                if (_pending.Count == 0) continue; // a fold took it meanwhile
                 work = [.. _pending];
                 _pending.Clear();
                 _applying = true;
@@ -400,7 +473,7 @@ public sealed class LiteDbEntryStore : IEntryStore
                 }
             }
 
-            if (_journal.Length > JournalFoldBytes && !Volatile.Read(ref _stopping))
+            if (_journal.Length > _journalFoldBytes && !Volatile.Read(ref _stopping))
             {
                 try
                 {
@@ -428,7 +501,10 @@ public sealed class LiteDbEntryStore : IEntryStore
     {
         lock (_queueLock)
         {
+            _waitingForApply++;
+            Monitor.PulseAll(_queueLock);
             while ((_pending.Count > 0 || _applying) && _fault is null) Monitor.Wait(_queueLock);
+            _waitingForApply--;
         }
 
         ThrowIfUnusable();
@@ -466,6 +542,8 @@ public sealed class LiteDbEntryStore : IEntryStore
         var entries = 0;
         InTransaction(() =>
         {
+            // New entries go in with one bulk insert per transaction (about 1.5x the rate of one call each).
+            var documents = new List<BsonDocument>();
             foreach (var record in records)
             {
                 switch (record)
@@ -473,7 +551,15 @@ public sealed class LiteDbEntryStore : IEntryStore
                     case EntriesRecord batch:
                         foreach (var entry in batch.Entries)
                         {
-                            if (Insert(entry, replay)) _count++;
+                            if (replay || entry.Bytes.Length > ChunkBytes)
+                            {
+                                if (Insert(entry, replay)) _count++;
+                            }
+                            else
+                            {
+                                documents.Add(new BsonDocument { ["_id"] = new BsonValue(entry.Hash.ToArray()), ["seq"] = entry.Sequence, ["b"] = new BsonValue(entry.Bytes.ToArray()) });
+                            }
+
                             _lastSequence = Math.Max(_lastSequence, entry.Sequence);
                         }
 
@@ -490,6 +576,20 @@ public sealed class LiteDbEntryStore : IEntryStore
 
                         break;
                 }
+            }
+
+            if (documents.Count > 0)
+            {
+                try
+                {
+                    _entries.Insert(documents);
+                }
+                catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+                {
+                    throw new CorruptStoreException($"an appended entry collides with a stored one ({ex.Message})", ex);
+                }
+
+                _count += documents.Count;
             }
 
             SaveState();

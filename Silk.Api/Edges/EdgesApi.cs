@@ -91,14 +91,14 @@ public static class EdgesApi
     }
 
     internal static Results<Ok<Edge>, NotFoundProblem> GetEdge(
-        string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
+        [Description("The edge's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
     {
         var view = asOf is null ? host.Store.GetEdge(id) : host.Store.Read(asOf, g => g.GetEdge(id));
         return view is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(Edge.From(view));
     }
 
     internal static async Task<Results<Ok<EdgeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateEdge(
-        string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
+        [Description("The edge's id (URL-encoded in the path).")] string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
     {
         if (body.Properties.Count == 0) return ApiProblems.BadRequest("properties must name at least one property to set");
         var store = host.Store;
@@ -117,7 +117,7 @@ public static class EdgesApi
         }
     }
 
-    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveEdge(string id, StoreHost host, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveEdge([Description("The edge's id (URL-encoded in the path).")] string id, StoreHost host, CancellationToken cancellationToken)
     {
         var store = host.Store;
         if (store.GetEdge(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));

@@ -10,9 +10,11 @@ using Silk.Api.Observations;
 using Silk.Api.OpenApi;
 using Silk.Api.Ontology;
 using Silk.Api.Oplog;
+using Silk.Api.Peers;
 using Silk.Api.Problems;
 using Silk.Api.Quarantine;
 using Silk.Api.Query;
+using Silk.Api.Sync;
 using Silk.Api.Tail;
 
 namespace Silk.Api.Hosting;
@@ -34,6 +36,7 @@ public static class SilkApp
         builder.Services.AddSilkOpenApi();
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
+        builder.Services.AddSilkPeers();
 
         var app = builder.Build();
 
@@ -52,9 +55,12 @@ public static class SilkApp
         app.MapCompactionApi();
         app.MapObservationsApi();
         app.MapTailApi();
+        app.MapSyncApi();
+        app.MapPeersApi();
 
         var store = app.OpenSilkStore();
         app.LogStartupInfo(store);
+        app.OpenSilkPeers();
         return app;
     }
 }

@@ -20,6 +20,12 @@ public sealed class SilkOptions
     /// <summary>Largest accepted request body on JSON routes, in bytes.</summary>
     public long MaxBodyBytes { get; set; } = 1_048_576;
 
+    /// <summary>
+    /// Where a new (empty) store starts from instead of a fresh genesis: a peer's base URL (its
+    /// <c>/sync/snapshot</c> is fetched) or the path of a snapshot file. Ignored once the store has entries.
+    /// </summary>
+    public string BootstrapFrom { get; set; } = "";
+
     /// <summary>Observations older than this are pruned automatically.</summary>
     public long ObservationMaxAgeSeconds { get; set; } = 86_400;
 }

@@ -16,14 +16,18 @@ public sealed class StoreHost : IDisposable
 
     private bool _disposed;
 
-    private StoreHost(GraphStore store, ObservationLog observations, string dataPath)
+    private StoreHost(GraphStore store, IEntryStore metadata, ObservationLog observations, string dataPath)
     {
         Store = store;
+        Metadata = metadata;
         Observations = observations;
         DataPath = dataPath;
     }
 
     public GraphStore Store { get; }
+
+    /// <summary>The store's persistence, for named metadata kept with the log (the peer list); owned by <see cref="Store"/>.</summary>
+    public IEntryStore Metadata { get; }
 
     /// <summary>Local time-series samples, kept next to the store and never synced.</summary>
     public ObservationLog Observations { get; }
@@ -64,11 +68,15 @@ public sealed class StoreHost : IDisposable
         {
             Directory.CreateDirectory(dataPath);
             entries = new LiteDbEntryStore(dataPath, durability);
-            store = GraphStore.Open(entries, ontology, string.IsNullOrEmpty(options.InstanceId) ? null : options.InstanceId);
+            var instanceId = string.IsNullOrEmpty(options.InstanceId) ? null : options.InstanceId;
+            store = string.IsNullOrWhiteSpace(options.BootstrapFrom)
+                ? GraphStore.Open(entries, ontology, instanceId)
+                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom), instanceId);
+            var metadata = entries;
             entries = null; // owned by the store now
             var observations = new ObservationLog(Path.Combine(dataPath, ObservationsFileName), TimeSpan.FromSeconds(options.ObservationMaxAgeSeconds));
             var ignored = !string.IsNullOrEmpty(options.InstanceId) && options.InstanceId != store.InstanceId ? options.InstanceId : null;
-            return new StoreHost(store, observations, dataPath) { IgnoredInstanceId = ignored };
+            return new StoreHost(store, metadata, observations, dataPath) { IgnoredInstanceId = ignored };
         }
         catch (SchemaException ex)
         {
@@ -81,6 +89,12 @@ public sealed class StoreHost : IDisposable
             store?.Dispose();
             entries?.Dispose();
             throw new SilkSettingsException($"Cannot open the store in Silk:DataPath ({dataPath}): {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is SilkSettingsException or SyncRejectedException)
+        {
+            store?.Dispose();
+            entries?.Dispose();
+            throw ex as SilkSettingsException ?? new SilkSettingsException($"Setting Silk:BootstrapFrom is \"{options.BootstrapFrom}\", but its snapshot cannot start a store: {ex.Message}", ex);
         }
     }
 

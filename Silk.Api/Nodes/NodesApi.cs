@@ -106,14 +106,14 @@ public static class NodesApi
     }
 
     internal static Results<Ok<Node>, NotFoundProblem> GetNode(
-        string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
+        [Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
     {
         var view = asOf is null ? host.Store.GetNode(id) : host.Store.Read(asOf, g => g.GetNode(id));
         return view is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(Node.From(view));
     }
 
     internal static async Task<Results<Ok<NodeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateNode(
-        string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
+        [Description("The node's id (URL-encoded in the path).")] string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
     {
         if (body.Properties.Count == 0) return ApiProblems.BadRequest("properties must name at least one property to set");
         var store = host.Store;
@@ -132,7 +132,7 @@ public static class NodesApi
         }
     }
 
-    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveNode(string id, StoreHost host, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveNode([Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, CancellationToken cancellationToken)
     {
         var store = host.Store;
         if (store.GetNode(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
@@ -141,7 +141,7 @@ public static class NodesApi
     }
 
     internal static Results<Ok<EdgeList>, NotFoundProblem> GetNodeEdges(
-        string id,
+        [Description("The node's id (URL-encoded in the path).")] string id,
         StoreHost host,
         [FromQuery, Description("`out` (leaving the node), `in` (arriving at it) or `both` (the default).")] Direction? direction,
         [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
@@ -161,7 +161,7 @@ public static class NodesApi
     }
 
     internal static Results<Ok<NodeIdList>, NotFoundProblem> GetNeighbors(
-        string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
+        [Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
     {
         var neighbors = host.Store.Read(asOf, g => g.GetNode(id) is null ? null : g.Neighbors(id));
         return neighbors is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(new NodeIdList(neighbors));

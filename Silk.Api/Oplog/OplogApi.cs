@@ -58,11 +58,11 @@ public static class OplogApi
         TypedResults.Ok(new HeadList(host.Store.Heads.Select(h => h.ToHex()).ToList()));
 
     internal static Results<Ok<LogEntryList>, NotFoundProblem> GetNodeHistory(
-        string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf) =>
+        [Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf) =>
         History(host, id, "node", asOf);
 
     internal static Results<Ok<LogEntryList>, NotFoundProblem> GetEdgeHistory(
-        string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf) =>
+        [Description("The edge's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf) =>
         History(host, id, "edge", asOf);
 
     internal static Ok<IntegrityReport> VerifyIntegrity(StoreHost host)

@@ -30,6 +30,9 @@ internal sealed class NullElementFilter : IEndpointFilter
         return await next(context);
     }
 
+    /// <summary>Whether a body of this type can hold a list or map of non-nullable items (else the filter is left out).</summary>
+    public static bool Needed(Type type) => IsRequestType(type) && Properties(type).Length > 0;
+
     private static bool IsRequestType(Type type) => type.Namespace?.StartsWith("Silk.Api", StringComparison.Ordinal) == true && type.IsClass;
 
     /// <summary>The JSON path of the first forbidden null, or null.</summary>

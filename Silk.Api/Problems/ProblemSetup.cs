@@ -5,7 +5,16 @@ public static class ProblemSetup
 {
     public static IServiceCollection AddSilkProblems(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Kestrel's own body limit can end a request inside the framework's JSON reading, which then
+            // answers a bare 413; say what the limit is.
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge && context.ProblemDetails.Detail is null)
+            {
+                var limit = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.SilkOptions>>().Value.MaxBodyBytes;
+                context.ProblemDetails.Detail = JsonBodyLimitMiddleware.TooLarge(limit).Message;
+            }
+        });
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
         // Binding failures throw (and reach the handler above with their reason) instead of a bare 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -31,7 +40,12 @@ public static class ProblemSetup
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .WithMetadata(JsonBodyMetadata.Instance)
-            .AddEndpointFilter<NullElementFilter>()
+            .AddEndpointFilterFactory(static (context, next) =>
+            {
+                if (!context.MethodInfo.GetParameters().Any(p => NullElementFilter.Needed(p.ParameterType))) return next;
+                var filter = new NullElementFilter();
+                return invocation => filter.InvokeAsync(invocation, next);
+            })
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

@@ -42,22 +42,45 @@ internal static class HttpLoadReport
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
             using var http = new HttpClient(handler) { BaseAddress = baseUri, DefaultRequestVersion = HttpVersion.Version11 };
             await Populate(http);
+            await Task.Delay(Settle);
 
-            var results = new List<(string Name, Result Result)>();
             var random = 0;
-            results.Add(("GET /healthz (bare endpoint)", await Measure(http, seconds, _ => new HttpRequestMessage(HttpMethod.Get, "/healthz"))));
-            results.Add(("GET /nodes/{id}", await Measure(http, seconds, _ =>
-                new HttpRequestMessage(HttpMethod.Get, $"/nodes/n{(uint)Interlocked.Increment(ref random) * 2654435761u % Nodes:D5}"))));
             var next = 0;
-            results.Add(($"POST /nodes (durable, {durability})", await Measure(http, seconds, _ =>
+            var workloads = new (string Name, Func<int, HttpRequestMessage> Request)[]
             {
-                var id = Interlocked.Increment(ref next);
-                return new HttpRequestMessage(HttpMethod.Post, "/nodes")
+                ("GET /healthz (bare endpoint)", _ => new HttpRequestMessage(HttpMethod.Get, "/healthz")),
+                ("GET /nodes/{id}", _ => new HttpRequestMessage(HttpMethod.Get, $"/nodes/n{(uint)Interlocked.Increment(ref random) * 2654435761u % Nodes:D5}")),
+                ($"POST /nodes (durable, {durability})", _ =>
                 {
-                    Content = new StringContent($$$"""{"node_id":"w{{{id}}}","node_type":"entity","label":"w","properties":{"name":"w{{{id}}}"}}""", Encoding.UTF8, "application/json"),
-                };
-            })));
+                    var id = Interlocked.Increment(ref next);
+                    return new HttpRequestMessage(HttpMethod.Post, "/nodes")
+                    {
+                        Content = new StringContent($$$"""{"node_id":"w{{{id}}}","node_type":"entity","label":"w","properties":{"name":"w{{{id}}}"}}""", Encoding.UTF8, "application/json"),
+                    };
+                }),
+            };
 
+            // Warm-up, then the workloads interleaved in rounds, so that a change in the machine's load
+            // (it is shared) hits all of them alike instead of skewing their ratio.
+            foreach (var (_, request) in workloads) await Loop(http, TimeSpan.FromSeconds(2), request);
+            await Task.Delay(Settle);
+            var load = LoadAverage();
+            var rounds = Enumerable.Range(0, workloads.Length).Select(_ => new List<Round>()).ToArray();
+            for (var round = 0; round < Rounds; round++)
+            {
+                for (var w = 0; w < workloads.Length; w++)
+                {
+                    GC.Collect();
+                    rounds[w].Add(await Loop(http, TimeSpan.FromSeconds(seconds / (double)Rounds), workloads[w].Request));
+
+                    // Writes leave the store's background LiteDB writer busy for a while; let it finish
+                    // rather than bill its CPU to the next workload.
+                    if (w == workloads.Length - 1) await Task.Delay(Settle);
+                }
+            }
+
+            var results = workloads.Select((w, i) => (w.Name, Result.Of(rounds[i]))).ToList();
+            Console.WriteLine($"load average before: {load}; after: {LoadAverage()}");
             Report(results, seconds);
             return 0;
         }
@@ -80,20 +103,25 @@ internal static class HttpLoadReport
         }
     }
 
+    private const int Rounds = 5;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    private sealed record Round(long[] LatencyTicks, long Failures, double Seconds);
+
     private sealed record Result(long Requests, long Failures, double Seconds, double P50Ms, double P99Ms)
     {
         public double PerSecond => Requests / Seconds;
+
+        public static Result Of(List<Round> rounds)
+        {
+            var all = rounds.SelectMany(r => r.LatencyTicks).Order().ToArray();
+            double Ms(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
+            return new Result(all.Length, rounds.Sum(r => r.Failures), rounds.Sum(r => r.Seconds), Ms(0.50), Ms(0.99));
+        }
     }
 
-    /// <summary>A warm-up of a quarter of the time (at least 2 s), then the measured run; 64 loops, one request in flight each.</summary>
-    private static async Task<Result> Measure(HttpClient http, int seconds, Func<int, HttpRequestMessage> request)
-    {
-        await Loop(http, TimeSpan.FromSeconds(Math.Max(2, seconds / 4.0)), request);
-        GC.Collect();
-        return await Loop(http, TimeSpan.FromSeconds(seconds), request);
-    }
-
-    private static async Task<Result> Loop(HttpClient http, TimeSpan duration, Func<int, HttpRequestMessage> request)
+    /// <summary>64 loops, one request in flight each, for <paramref name="duration"/>.</summary>
+    private static async Task<Round> Loop(HttpClient http, TimeSpan duration, Func<int, HttpRequestMessage> request)
     {
         var latencies = new List<long>[Connections];
         var failures = 0L;
@@ -101,7 +129,7 @@ internal static class HttpLoadReport
         var end = duration.Ticks;
         var workers = Enumerable.Range(0, Connections).Select(w => Task.Run(async () =>
         {
-            var mine = latencies[w] = new List<long>(1 << 16);
+            var mine = latencies[w] = new List<long>(1 << 14);
             while (stopwatch.Elapsed.Ticks < end)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -112,10 +140,19 @@ internal static class HttpLoadReport
             }
         })).ToArray();
         await Task.WhenAll(workers);
-        var elapsed = stopwatch.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        double Ms(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new Result(all.Length, failures, elapsed, Ms(0.50), Ms(0.99));
+        return new Round([.. latencies.SelectMany(l => l)], failures, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static void Report(List<(string Name, Result Result)> results, int seconds)
@@ -124,7 +161,7 @@ internal static class HttpLoadReport
         var get = results[1].Result.PerSecond;
         var post = results[2].Result.PerSecond;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {Connections} connections, {seconds} s per workload (after a warm-up), server and load generator in one process:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {Connections} connections, {seconds} s per workload in {Rounds} interleaved rounds (after a 2 s warm-up each), server and load generator in one process:");
         text.AppendLine();
         text.AppendLine("| workload | requests/s | p50 ms | p99 ms | requests | non-2xx |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|");

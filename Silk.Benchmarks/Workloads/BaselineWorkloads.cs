@@ -9,7 +9,7 @@ internal static class BaselineWorkloads
 {
     public const string InstanceId = "bench-a";
 
-    public static readonly Ontology Ontology = OntologyJson.Parse("""
+    public const string OntologyText = """
         {
           "node_types": {"item": {"properties": {
             "name": {"value_type": "string", "required": true},
@@ -17,7 +17,9 @@ internal static class BaselineWorkloads
             "score": {"value_type": "float"}}}},
           "edge_types": {"LINK": {"source_types": ["item"], "target_types": ["item"]}}
         }
-        """);
+        """;
+
+    public static readonly Ontology Ontology = OntologyJson.Parse(OntologyText);
 
     public static GraphStore NewStore(string instanceId = InstanceId) => GraphStore.Create(instanceId, Ontology);
 

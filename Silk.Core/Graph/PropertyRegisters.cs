@@ -78,6 +78,12 @@ internal sealed class PropertyRegisters
         for (var i = 0; i < _keys.Length; i++) yield return (_keys[i], _values[i], WriterAt(i).Clock);
     }
 
+    /// <summary>Each key with its value and the entry that wrote it, in key order.</summary>
+    public IEnumerable<(string Key, Value Value, Entry Writer)> Writes()
+    {
+        for (var i = 0; i < _keys.Length; i++) yield return (_keys[i], _values[i], WriterAt(i));
+    }
+
     public void Clear()
     {
         _keys = [];

@@ -127,6 +127,40 @@ public sealed partial class OpLog
     /// <summary>The given hashes and all their ancestors that are in the log (unknown starts are kept as themselves).</summary>
     public HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts) => AncestorsOrSelf(starts, followRefs: true);
 
+    /// <summary>
+    /// Entries that are not ancestors-or-self of <paramref name="starts"/> (what a log whose heads are
+    /// those lacks), in arrival order. Marks arrival indexes instead of building a set of hashes: this
+    /// runs over the whole log for every delta payload.
+    /// </summary>
+    internal List<Entry> NotAncestorsOf(IEnumerable<Hash> starts)
+    {
+        var known = new bool[_arrival.Count];
+        var stack = new Stack<Record>();
+        void Visit(Hash hash)
+        {
+            if (_records.TryGetValue(hash, out var record) && !known[record.Index])
+            {
+                known[record.Index] = true;
+                stack.Push(record);
+            }
+        }
+
+        foreach (var start in starts) Visit(start);
+        while (stack.TryPop(out var record))
+        {
+            foreach (var parent in record.Entry.Next) Visit(parent);
+            foreach (var reference in record.Entry.Refs) Visit(reference);
+        }
+
+        var rest = new List<Entry>();
+        for (var i = 0; i < known.Length; i++)
+        {
+            if (!known[i]) rest.Add(_arrival[i].Entry);
+        }
+
+        return rest;
+    }
+
     private HashSet<Hash> AncestorsOrSelf(IEnumerable<Hash> starts, bool followRefs)
     {
         var visited = new HashSet<Hash>();

@@ -106,7 +106,8 @@ public sealed partial class OpLog
     /// <summary>
     /// Appends an entry: a bad hash and a missing parent are refused; a known entry is a no-op; a
     /// checkpoint root replaces the log, but only a genesis-only one (H1: a foreign checkpoint must
-    /// never wipe unsynced local writes). Another non-checkpoint root is kept as an extra root.
+    /// never wipe unsynced local writes). Another non-checkpoint root is kept as an extra root, except
+    /// in a log that starts at a checkpoint: there it would bring back history from before the compaction.
     /// </summary>
     public AppendOutcome Append(Entry entry) => Append(entry, hashVerified: false);
 
@@ -134,6 +135,14 @@ public sealed partial class OpLog
             return AppendOutcome.ReplacedByCheckpoint;
         }
 
+        if (entry.IsRoot && IsCompacted)
+        {
+            throw new OpLogException(
+                OpLogError.RootRefused,
+                $"refusing root {entry.Hash.ToHex()}: this log starts at a checkpoint, and history from before a compaction does not come back (a peer that never saw the checkpoint bootstraps from a snapshot)",
+                entry.Hash);
+        }
+
         foreach (var parent in entry.Next)
         {
             if (!_records.ContainsKey(parent)) throw OpLogException.MissingParent(parent);
@@ -142,6 +151,9 @@ public sealed partial class OpLog
         Insert(entry);
         return AppendOutcome.Inserted;
     }
+
+    /// <summary>True when the log starts at a checkpoint (it was compacted, or bootstrapped from a compacted peer).</summary>
+    public bool IsCompacted => _arrival[0].Entry.Payload is Checkpoint;
 
     /// <summary>True while the log holds only its root genesis.</summary>
     public bool IsGenesisOnly => _records.Count == 1 && _arrival[^1].Entry.Payload is DefineOntology;

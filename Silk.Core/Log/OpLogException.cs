@@ -12,6 +12,9 @@ public enum OpLogError
 
     /// <summary>A foreign checkpoint would replace a log that holds more than its genesis.</summary>
     CheckpointRefused,
+
+    /// <summary>A second root offered to a log that starts at a checkpoint (history from before a compaction).</summary>
+    RootRefused,
 }
 
 /// <summary>An append or lookup the oplog refuses; the message is the original's text where it has one.</summary>

@@ -63,8 +63,8 @@ public sealed partial class GraphStore
         ArgumentNullException.ThrowIfNull(entries);
         VerifyAll(entries);
         ThrowIfFaulted();
-        var result = Write(() => MergeLocked(entries, holdUnresolved));
-        await CommitThroughAsync(-1, cancellationToken).ConfigureAwait(false);
+        var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
+        await CommitThroughAsync(lastSequence, cancellationToken).ConfigureAwait(false);
         return result;
     }
 

@@ -1,3 +1,4 @@
+using Silk.Core.Clock;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
 using Silk.Core.Persistence;
@@ -46,6 +47,10 @@ public sealed partial class GraphStore
             else if (peer.LastSeenMs < latest) reasons.Add($"peer '{peer.PeerId}' last synced at {peer.LastSeenMs}ms, but latest entry is at {latest}ms");
         }
 
+        var now = _clock.Current;
+        var lossy = RestatementProblemsLocked(BuildReplacementLocked(now, now, sign: false));
+        if (lossy.Count > 0) reasons.Add($"a checkpoint would not restate the live state of {string.Join(", ", lossy)}");
+
         Hash[][] cursors;
         lock (_subscriberCursors) cursors = [.. _subscriberCursors];
         for (var i = 0; i < cursors.Length; i++)
@@ -89,9 +94,13 @@ public sealed partial class GraphStore
         return hash;
     }
 
-    private Hash ReplaceWithCheckpointLocked()
+    /// <summary>
+    /// Under the lock: the checkpoint of the live state (compacted at <paramref name="at"/>) followed by
+    /// the quarantined entries it carries over, each the parent of the next. The schema op carries
+    /// <paramref name="stateClock"/> (the clock before the compaction's own tick).
+    /// </summary>
+    private List<Entry> BuildReplacementLocked(ClockStamp stateClock, ClockStamp at, bool sign)
     {
-        var stateClock = _clock.Current;
         var ops = new List<GraphOp> { new DefineOntology(_graph.Ontology) };
         var clocks = new List<(ulong, uint)> { (stateClock.PhysicalMs, stateClock.Logical) };
         foreach (var (op, clock) in _graph.LiveStateOps())
@@ -101,9 +110,8 @@ public sealed partial class GraphStore
         }
 
         var quarantined = _graph.Quarantined.Select(q => _log.Get(q.Hash)).OfType<Entry>().ToList();
-        var at = _clock.Tick();
-        var checkpoint = SignLocal(Entry.Create(new Checkpoint(ops, clocks, at.PhysicalMs, at.Logical), [], at, InstanceId));
-        var carried = new List<Entry> { checkpoint };
+        var checkpoint = Entry.Create(new Checkpoint(ops, clocks, at.PhysicalMs, at.Logical), [], at, InstanceId);
+        var carried = new List<Entry> { sign ? SignLocal(checkpoint) : checkpoint };
         var heads = new[] { checkpoint.Hash };
         foreach (var entry in quarantined)
         {
@@ -112,12 +120,42 @@ public sealed partial class GraphStore
             heads = [again.Hash];
         }
 
+        return carried;
+    }
+
+    /// <summary>The live nodes and edges (and the schema) that materializing <paramref name="replacement"/> would not reproduce.</summary>
+    private IReadOnlyList<string> RestatementProblemsLocked(IReadOnlyList<Entry> replacement)
+    {
+        var replayed = MaterializedGraph.FromEntries(replacement, _graph.Ontology);
+        var problems = _graph.LiveDifferences(replayed).ToList();
+        if (replayed.OntologyHash != _graph.OntologyHash) problems.Add("the schema");
+        return problems;
+    }
+
+    private Hash ReplaceWithCheckpointLocked()
+    {
+        var stateClock = _clock.Current;
+        var carried = BuildReplacementLocked(stateClock, _clock.Tick(), sign: true);
+        var checkpoint = carried[0];
+
         // Disk first: if the replacement cannot be persisted, memory keeps the old log too.
         var firstSequence = _log.NextSequence;
         var stored = carried.Select((e, i) => new StoredEntry(firstSequence + i, e.Hash, e.ToBytes())).ToList();
         if (_storage is { } storage)
         {
-            storage.ReplaceAll(stored);
+            try
+            {
+                storage.ReplaceAll(stored);
+            }
+            catch (Exception ex)
+            {
+                // The replacement may or may not have reached the disk: as after a failed commit, the store
+                // refuses writes from now on (a write appended to the old log in memory could land after the
+                // checkpoint on disk); reopening it shows which log the disk holds.
+                _fault = ex;
+                throw new StoreFaultedException($"the compaction was not persisted: {ex.Message}", ex);
+            }
+
             storage.Reclaim();
         }
 

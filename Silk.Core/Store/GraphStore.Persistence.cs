@@ -33,6 +33,45 @@ public sealed partial class GraphStore
         return store;
     }
 
+    /// <summary>
+    /// As <see cref="Open(IEntryStore, Ontology, string?, GraphStoreOptions?)"/>, but an empty storage starts
+    /// from another store's state instead of a fresh genesis: <paramref name="initialState"/> is called (only
+    /// then) for a snapshot, which is loaded as <see cref="FromSnapshot"/> does (its root may be a genesis or a
+    /// checkpoint) and persisted in one batch before the store is returned. A storage that already holds
+    /// entries is reopened as it is and <paramref name="initialState"/> is not called.
+    /// </summary>
+    public static GraphStore Open(IEntryStore storage, Func<Sync.Snapshot> initialState, string? instanceId = null, GraphStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(initialState);
+        options ??= new GraphStoreOptions();
+        var stored = storage.LoadEntries();
+        if (stored.Count > 0)
+        {
+            var reloaded = Reload(storage, stored, options);
+            reloaded._storage = storage;
+            return reloaded;
+        }
+
+        var id = string.IsNullOrEmpty(instanceId) ? storage.GetMetadata(InstanceIdKey) ?? NewInstanceId() : instanceId;
+        var store = FromSnapshot(id, initialState(), options);
+        try
+        {
+            var batch = store._log.InArrivalOrder.Select(e => new StoredEntry(store._log.SequenceOf(e.Hash), e.Hash, e.ToBytes())).ToList();
+            storage.SetMetadata(InstanceIdKey, id);
+            storage.Append(batch);
+            store._durableThrough = store._log.LastSequence;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
+        store._storage = storage;
+        return store;
+    }
+
     private static GraphStore CreatePersisted(IEntryStore storage, Ontology ontology, string? instanceId, GraphStoreOptions options)
     {
         var id = string.IsNullOrEmpty(instanceId) ? storage.GetMetadata(InstanceIdKey) ?? NewInstanceId() : instanceId;

@@ -47,9 +47,15 @@ public sealed partial class GraphStore
                 if (!remoteHeads.Contains(head)) send.Add(head);
             }
 
-            if (mode == PayloadMode.Compatible) CloseOverAncestors(send, remoteHeads);
-            var entries = _log.TopologicalOrder().Where(e => send.Contains(e.Hash)).ToList();
-            return new SyncPayload(entries, need);
+            if (mode == PayloadMode.Compatible)
+            {
+                // The original's order: the whole log's topological order, filtered (the vectors pin it).
+                CloseOverAncestors(send, remoteHeads);
+                return new SyncPayload(_log.TopologicalOrder().Where(e => send.Contains(e.Hash)).ToList(), need);
+            }
+
+            // Any parents-first order will do for our receivers (they place entries parents-first anyway).
+            return new SyncPayload(_log.TopologicalOrder(send), need);
         });
     }
 
@@ -78,11 +84,10 @@ public sealed partial class GraphStore
     // Reachable from a head the peer has means the peer has it; absent from its bloom filter means it lacks it.
     private HashSet<Hash> CertainlyMissing(SyncOffer offer, HashSet<Hash> remoteHeads)
     {
-        var known = _log.AncestorsOrSelf(remoteHeads.Where(_log.Contains));
         var send = new HashSet<Hash>();
-        foreach (var entry in _log.InArrivalOrder)
+        foreach (var entry in _log.NotAncestorsOf(remoteHeads))
         {
-            if (!known.Contains(entry.Hash) && !offer.Bloom.MightContain(entry.Hash)) send.Add(entry.Hash);
+            if (!offer.Bloom.MightContain(entry.Hash)) send.Add(entry.Hash);
         }
 
         return send;
@@ -115,8 +120,10 @@ public sealed partial class GraphStore
         ArgumentNullException.ThrowIfNull(entries);
         VerifyAll(entries);
         ThrowIfFaulted();
-        var result = Write(() => MergeLocked(entries, holdUnresolved));
-        CommitThrough(-1);
+        var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
+        // Wait for (and check) the durability of what this merge inserted, not just for a flush:
+        // a merge must not report entries as inserted when persisting them failed.
+        CommitThrough(lastSequence);
         return result;
     }
 
@@ -146,7 +153,8 @@ public sealed partial class GraphStore
         return Merge(payload.Entries, holdUnresolved);
     }
 
-    private MergeResult MergeLocked(IReadOnlyList<Entry> entries, bool holdUnresolved)
+    /// <summary>Under the write lock: the merge, and the arrival sequence of the last entry it inserted (-1 when none).</summary>
+    private (MergeResult Result, long LastSequence) MergeLocked(IReadOnlyList<Entry> entries, bool holdUnresolved)
     {
         var dropped = new List<DroppedEntry>();
         var candidates = new Dictionary<Hash, Entry>();
@@ -166,6 +174,12 @@ public sealed partial class GraphStore
                 continue;
             }
 
+            if (entry.IsRoot && entry.Payload is not Checkpoint && _log.IsCompacted)
+            {
+                dropped.Add(new DroppedEntry(entry.Hash, PreCompactionRoot));
+                continue;
+            }
+
             if (CheckSignature(entry) is { } refusal)
             {
                 dropped.Add(new DroppedEntry(entry.Hash, refusal));
@@ -180,17 +194,39 @@ public sealed partial class GraphStore
             foreach (var (hash, entry) in _pending) candidates.TryAdd(hash, entry);
         }
 
-        var (order, unresolved) = ParentsFirst(candidates);
+        // A foreign checkpoint replaces a genesis-only log, and it does so first: what the merge then
+        // inserts must descend from it (or be another root), never from the genesis it replaces. All of
+        // this is decided before anything is inserted, so that a refusal leaves the store unchanged.
+        var checkpoints = candidates.Values.Where(e => e.IsRoot && e.Payload is Checkpoint).ToList();
+        if (checkpoints.Count > 0 && !_log.IsGenesisOnly)
+        {
+            throw new SyncRejectedException(
+                $"refusing checkpoint {checkpoints[0].Hash.ToHex()}: it would replace a log of {_log.Count} entries; only a fresh (genesis-only) store can adopt a foreign checkpoint — bootstrap from a snapshot instead");
+        }
+
+        if (checkpoints.Count > 1)
+        {
+            throw new SyncRejectedException($"refusing {checkpoints.Count} checkpoints in one merge: a fresh store adopts one");
+        }
+
+        var adopted = checkpoints.Count == 1 ? checkpoints[0] : null;
+        if (adopted is not null)
+        {
+            candidates.Remove(adopted.Hash);
+            foreach (var root in candidates.Values.Where(e => e.IsRoot).ToList())
+            {
+                candidates.Remove(root.Hash);
+                dropped.Add(new DroppedEntry(root.Hash, PreCompactionRoot));
+            }
+        }
+
+        var (order, unresolved) = ParentsFirst(candidates, adopted);
         if (unresolved.Count > 0 && !holdUnresolved)
         {
             throw new SyncRejectedException($"{unresolved.Count} entries have unresolvable parents");
         }
 
-        if (order.FirstOrDefault(e => e.IsRoot && e.Payload is Checkpoint) is { } checkpoint && !_log.IsGenesisOnly)
-        {
-            throw new SyncRejectedException(
-                $"refusing checkpoint {checkpoint.Hash.ToHex()}: it would replace a log of {_log.Count} entries; only a fresh (genesis-only) store can adopt a foreign checkpoint — bootstrap from a snapshot instead");
-        }
+        if (adopted is not null) order.Insert(0, adopted);
 
         var quarantinedBefore = order.Any(MaterializedGraph.RequiresRebuild) ? QuarantinedHashes() : null;
         var inserted = new List<Entry>(order.Count);
@@ -219,12 +255,21 @@ public sealed partial class GraphStore
 
         Stage(inserted, events);
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
-        return new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads);
+        var lastSequence = inserted.Count == 0 ? -1 : _log.LastSequence;
+        return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads), lastSequence);
     }
 
-    /// <summary>Orders candidates so every entry follows its parents (in the log or among the candidates).</summary>
-    private (List<Entry> Order, List<Entry> Unresolved) ParentsFirst(Dictionary<Hash, Entry> candidates)
+    private const string PreCompactionRoot =
+        "a second root for a log that starts at a checkpoint: history from before a compaction does not come back (a peer that never saw the checkpoint bootstraps from a snapshot)";
+
+    /// <summary>
+    /// Orders candidates so every entry follows its parents (in the log or among the candidates; when
+    /// <paramref name="replacingRoot"/> is about to replace the log, that root is the whole log).
+    /// </summary>
+    private (List<Entry> Order, List<Entry> Unresolved) ParentsFirst(Dictionary<Hash, Entry> candidates, Entry? replacingRoot = null)
     {
+        bool InLog(Hash hash) => replacingRoot is null ? _log.Contains(hash) : hash == replacingRoot.Hash;
+
         var order = new List<Entry>(candidates.Count);
         var placed = new HashSet<Hash>();
         var remaining = candidates.Values.OrderBy(e => e.Clock.PhysicalMs).ThenBy(e => e.Clock.Logical).ThenBy(e => e.Hash).ToList();
@@ -235,7 +280,7 @@ public sealed partial class GraphStore
             var next = new List<Entry>();
             foreach (var entry in remaining)
             {
-                var ready = entry.Next.All(p => placed.Contains(p) || _log.Contains(p));
+                var ready = entry.Next.All(p => placed.Contains(p) || InLog(p));
                 if (!ready)
                 {
                     next.Add(entry);

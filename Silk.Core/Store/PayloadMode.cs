@@ -12,7 +12,7 @@ public enum PayloadMode
 
     /// <summary>
     /// Only what the peer certainly lacks (absent from its bloom filter, not reachable from its heads)
-    /// plus our heads. A bloom false positive leaves a parent out; our receiver holds such entries
+    /// plus our heads, in the subset's own topological order. A bloom false positive leaves a parent out; our receiver holds such entries
     /// back and names the missing parents, which a further round supplies. For Silk .NET peers.
     /// </summary>
     Delta,

@@ -28,6 +28,10 @@ public sealed class HealthApiTests(SilkApiFactory factory) : IClassFixture<SilkA
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html", body, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("swagger-ui", body, StringComparison.Ordinal);
+
+        using var script = await client.GetAsync(new Uri("/swagger/index.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("/openapi/v1.json", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -128,7 +128,10 @@ public sealed class NoServerErrorForClientInputTests(SilkApiFactory factory) : I
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
 
-    private static bool IsBodiless(string route) => route is "POST /quarantine/revalidate" or "POST /compact";
+    // The MessagePack sync routes get their hostile bodies in Silk.Tests/Peers/SyncApiErrorTests.
+    private static bool IsBodiless(string route) =>
+        route is "POST /quarantine/revalidate" or "POST /compact" or "POST /sync/run" or "POST /peers/{peer_id}/sync"
+        || route.StartsWith("POST /sync/", StringComparison.Ordinal);
 
     private async Task Send(string route, byte[] body, string? mediaType, List<string> failures)
     {

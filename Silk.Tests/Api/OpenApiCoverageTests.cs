@@ -35,6 +35,7 @@ public sealed class OpenApiCoverageTests(SilkApiFactory factory) : IClassFixture
             Assert.Contains(responses.EnumerateObject(), r => r.Name.StartsWith('2'));
             foreach (var answer in responses.EnumerateObject())
             {
+                if (answer.Name == "204") continue; // No Content: nothing to describe
                 Assert.True(answer.Value.TryGetProperty("content", out var content), $"{method} {path} {answer.Name} has no content");
                 var mediaTypes = content.EnumerateObject().Select(c => c.Name).ToList();
                 if (answer.Name[0] is '4' or '5') Assert.Equal(["application/problem+json"], mediaTypes);

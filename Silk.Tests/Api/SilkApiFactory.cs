@@ -38,11 +38,28 @@ public class SilkApiFactory : WebApplicationFactory<Program>
     public SilkApiFactory OnSameFolder(IReadOnlyDictionary<string, string?>? settings = null) =>
         new(DataPath, ownsFolder: false, settings ?? _settings);
 
-    /// <summary>Stops the app but leaves its folder for a next app (<see cref="OnSameFolder"/>); the caller deletes it.</summary>
-    public ValueTask DisposeAsyncKeepingFolder()
+    /// <summary>
+    /// Stops the app but leaves its folder for a next app (<see cref="OnSameFolder"/>); the caller deletes it.
+    /// Returns once the store's files are closed (the journal can be opened exclusively again).
+    /// </summary>
+    public async ValueTask DisposeAsyncKeepingFolder()
     {
         _ownsFolder = false;
-        return DisposeAsync();
+        await DisposeAsync();
+        var journal = Path.Combine(DataPath, "silk.journal");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (File.Exists(journal))
+        {
+            try
+            {
+                using var exclusive = new FileStream(journal, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -119,13 +119,15 @@ public sealed class LiteDbEntryStoreTests
         for (var i = 0; i < 20; i++) store.AddNode($"n{i}", "person", $"N{i}", Person($"N{i}"));
         storage.SetMetadata("note", "before the crash");
         var heads = store.Heads;
+        Assert.True(storage.JournalBytes > 32, "the journal holds the batches");
         storage.CloseWithoutFolding();
-        Assert.True(new FileInfo(dir.File("silk.journal")).Length > 32, "the journal still holds the batches");
 
-        using var again = Open(dir.Path);
+        var reopened = new LiteDbEntryStore(dir.Path);
+        Assert.Equal(32, reopened.JournalBytes); // replayed into LiteDB, then forgotten
+        Assert.Equal("before the crash", reopened.GetMetadata("note"));
+        using var again = GraphStore.Open(reopened, TestStores.Ontology);
         Assert.Equal(heads, again.Heads);
         Assert.Equal(20, again.NodeCount);
-        Assert.Equal(32, new FileInfo(dir.File("silk.journal")).Length);
     }
 
     [Fact]
@@ -190,6 +192,7 @@ public sealed class LiteDbEntryStoreTests
         }
 
         var before = new FileInfo(dir.File("silk.db")).Length;
+        var beforeAll = FolderBytes(dir.Path);
         Hash checkpoint;
         IReadOnlyList<NodeViewSnapshot> nodes;
         using (var store = Open(dir.Path, DurabilityMode.Process))
@@ -201,6 +204,8 @@ public sealed class LiteDbEntryStoreTests
 
         var after = new FileInfo(dir.File("silk.db")).Length;
         Assert.True(after < before / 4, $"the file should shrink after compaction: {before} -> {after} bytes");
+        Assert.True(FolderBytes(dir.Path) < beforeAll - (before - after) / 2, "and no backup copy is kept");
+        Assert.Equal(["silk-log.db", "silk.db", "silk.journal"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         using var again = Open(dir.Path);
         Assert.Equal([checkpoint], again.Heads);
@@ -268,6 +273,39 @@ public sealed class LiteDbEntryStoreTests
         Assert.Contains("in use", ex.Message);
         store.AddNode("still", "person", "Still", Person("Still")); // the first one is unharmed
     }
+
+    [Fact]
+    public void A_rebuild_interrupted_by_a_crash_is_repaired_on_open()
+    {
+        using var dir = new TempFolder();
+        IReadOnlyList<Hash> heads;
+        using (var store = Open(dir.Path))
+        {
+            for (var i = 0; i < 30; i++) store.AddNode($"n{i}", "person", $"N{i}", Person($"N{i}"));
+            heads = store.Heads;
+        }
+
+        // Killed after LiteDB renamed silk.db and its log to -backup names, before the rebuilt copy was renamed in.
+        File.Move(dir.File("silk.db"), dir.File("silk-backup.db"));
+        File.Move(dir.File("silk-log.db"), dir.File("silk-log-backup.db"));
+        File.WriteAllBytes(dir.File("silk-temp.db"), new byte[8192]);
+        using (var store = Open(dir.Path))
+        {
+            Assert.Equal(heads, store.Heads);
+        }
+
+        // Killed after the copy was renamed in, before the backup was deleted.
+        File.Copy(dir.File("silk.db"), dir.File("silk-backup.db"));
+        using (var store = Open(dir.Path))
+        {
+            Assert.Equal(heads, store.Heads);
+        }
+
+        Assert.False(File.Exists(dir.File("silk-backup.db")));
+        Assert.False(File.Exists(dir.File("silk-temp.db")));
+    }
+
+    private static long FolderBytes(string folder) => Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
 
     internal static void AssertSame(IReadOnlyList<StoredEntry> expected, IReadOnlyList<StoredEntry> actual)
     {

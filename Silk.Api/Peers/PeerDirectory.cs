@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Silk.Api.Hosting;
+using Silk.Core.Store;
+using Silk.Core.Sync;
+
+namespace Silk.Api.Peers;
+
+/// <summary>A known peer and how syncing with it has gone.</summary>
+/// <param name="PeerId">The name this server knows the peer by.</param>
+/// <param name="Address">The peer's base URL.</param>
+/// <param name="LastSeenMs">Wall time (ms) of the last successful exchange, 0 if none (what compaction safety checks).</param>
+/// <param name="LastSuccessMs">Same as last_seen_ms; kept under its own name for clarity.</param>
+/// <param name="LastError">The last failure's message, null when none since the last success.</param>
+/// <param name="LastErrorMs">Wall time (ms) of the last failure, 0 if none.</param>
+/// <param name="ConsecutiveFailures">Failed exchanges since the last success.</param>
+/// <param name="Exchanges">Successful exchanges since this server started.</param>
+/// <param name="EntriesPulled">Entries received from the peer and new here, since this server started.</param>
+/// <param name="EntriesPushed">Entries sent to the peer and new there, since this server started.</param>
+public sealed record PeerView(
+    string PeerId, string Address, ulong LastSeenMs, ulong LastSuccessMs, string? LastError, ulong LastErrorMs,
+    int ConsecutiveFailures, long Exchanges, long EntriesPulled, long EntriesPushed);
+
+/// <summary>The peer list of <c>GET /peers</c>.</summary>
+/// <param name="Peers">Peers in id order.</param>
+public sealed record PeerList(IReadOnlyList<PeerView> Peers);
+
+/// <summary>
+/// The peers of this server: the store's <see cref="PeerRegistry"/> (targets of gossip, input of the
+/// compaction safety check) plus what each exchange did. The list (ids and addresses) is kept in the
+/// store's metadata under <see cref="MetadataKey"/>, so it survives restarts; peers in <c>Silk:Peers</c>
+/// are (re)registered at every start. Counters and errors live in memory.
+/// </summary>
+public sealed class PeerDirectory
+{
+    public const string MetadataKey = "peers";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, State> _states = new(StringComparer.Ordinal);
+    private readonly StoreHost _host;
+    private readonly TimeProvider _time;
+
+    private sealed class State
+    {
+        public ulong LastSuccessMs;
+        public string? LastError;
+        public ulong LastErrorMs;
+        public int ConsecutiveFailures;
+        public long Exchanges;
+        public long Pulled;
+        public long Pushed;
+    }
+
+    private sealed record Stored(string PeerId, string Address);
+
+    public PeerDirectory(StoreHost host, IConfiguration configuration, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(configuration);
+        _host = host;
+        _time = time ?? TimeProvider.System;
+        var loaded = Load();
+        foreach (var stored in loaded) Registry.Register(stored.PeerId, stored.Address);
+        var seeds = configuration.GetSection(SilkOptions.SectionName + ":Peers").Get<List<PeerSeed>>() ?? [];
+        foreach (var seed in seeds)
+        {
+            if (Validate(seed.Id, seed.Address) is { } problem)
+            {
+                throw new SilkSettingsException($"Setting Silk:Peers has a bad entry ({seed.Id}, {seed.Address}): {problem}");
+            }
+
+            if (Registry.List().Any(p => p.PeerId == seed.Id && p.Address == seed.Address)) continue;
+            Registry.Register(seed.Id, seed.Address);
+        }
+
+        // Written only when the settings changed the list: most starts leave the store untouched.
+        if (!Registry.List().Select(p => new Stored(p.PeerId, p.Address)).SequenceEqual(loaded)) Save();
+    }
+
+    private PeerRegistry Registry => _host.Store.Peers;
+
+    /// <summary>Why an id or address is unusable, or null when fine.</summary>
+    public static string? Validate(string? peerId, string? address)
+    {
+        if (string.IsNullOrWhiteSpace(peerId)) return "the peer id is empty";
+        if (peerId.Length > 200) return "the peer id is longer than 200 characters";
+        if (string.IsNullOrWhiteSpace(address)) return "the address is empty";
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return $"'{address}' is not an absolute http:// or https:// URL";
+        }
+
+        return null;
+    }
+
+    public IReadOnlyList<PeerView> List()
+    {
+        var peers = Registry.List();
+        lock (_lock) return peers.Select(View).ToList();
+    }
+
+    public PeerView? Get(string peerId)
+    {
+        var peer = Registry.List().FirstOrDefault(p => p.PeerId == peerId);
+        if (peer is null) return null;
+        lock (_lock) return View(peer);
+    }
+
+    /// <summary>Adds a peer or changes its address (which resets its last sync time and counters).</summary>
+    public PeerView Register(string peerId, string address)
+    {
+        var existing = Registry.List().FirstOrDefault(p => p.PeerId == peerId);
+        if (existing?.Address != address)
+        {
+            Registry.Register(peerId, address);
+            lock (_lock) _states.Remove(peerId);
+            Save();
+        }
+
+        return Get(peerId)!;
+    }
+
+    public bool Remove(string peerId)
+    {
+        if (!Registry.Unregister(peerId)) return false;
+        lock (_lock) _states.Remove(peerId);
+        Save();
+        return true;
+    }
+
+    public void RecordSuccess(string peerId, ExchangeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Registry.RecordSync(peerId);
+        lock (_lock)
+        {
+            var state = StateOf(peerId);
+            state.LastSuccessMs = NowMs;
+            state.LastError = null;
+            state.ConsecutiveFailures = 0;
+            state.Exchanges++;
+            state.Pulled += result.Pulled;
+            state.Pushed += result.Pushed;
+        }
+    }
+
+    public void RecordFailure(string peerId, string error)
+    {
+        lock (_lock)
+        {
+            var state = StateOf(peerId);
+            state.LastError = error;
+            state.LastErrorMs = NowMs;
+            state.ConsecutiveFailures++;
+        }
+    }
+
+    private State StateOf(string peerId)
+    {
+        if (!_states.TryGetValue(peerId, out var state)) _states[peerId] = state = new State();
+        return state;
+    }
+
+    private PeerView View(PeerInfo peer)
+    {
+        var s = _states.GetValueOrDefault(peer.PeerId) ?? new State();
+        return new PeerView(peer.PeerId, peer.Address, peer.LastSeenMs, s.LastSuccessMs, s.LastError, s.LastErrorMs, s.ConsecutiveFailures, s.Exchanges, s.Pulled, s.Pushed);
+    }
+
+    private List<Stored> Load()
+    {
+        var text = _host.Metadata.GetMetadata(MetadataKey);
+        if (string.IsNullOrEmpty(text)) return [];
+        try
+        {
+            return JsonSerializer.Deserialize<List<Stored>>(text, Json)?.Where(s => Validate(s.PeerId, s.Address) is null).ToList() ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private void Save()
+    {
+        var peers = Registry.List().Select(p => new Stored(p.PeerId, p.Address)).ToList();
+        lock (_lock) _host.Metadata.SetMetadata(MetadataKey, JsonSerializer.Serialize(peers, Json));
+    }
+
+    private ulong NowMs => (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds();
+}

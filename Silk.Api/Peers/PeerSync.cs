@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Silk.Api.Hosting;
+using Silk.Core.Persistence;
+using Silk.Core.Store;
+using Silk.Core.Wire;
+
+namespace Silk.Api.Peers;
+
+/// <summary>The outcome of one exchange with one peer.</summary>
+/// <param name="PeerId">The peer.</param>
+/// <param name="Ok">Whether the exchange completed.</param>
+/// <param name="Pulled">Entries received and new here.</param>
+/// <param name="Pushed">Entries sent and new at the peer.</param>
+/// <param name="Rounds">Messages exchanged that carried entries (need rounds included).</param>
+/// <param name="Dropped">Received entries left out by a filter.</param>
+/// <param name="ElapsedMs">Duration of the exchange.</param>
+/// <param name="Error">Why it failed, when it did.</param>
+public sealed record PeerSyncOutcome(string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error);
+
+/// <summary>The outcome of one gossip round.</summary>
+/// <param name="Targets">One outcome per peer chosen for the round (⌈ln N + 1⌉ of N peers; all when N ≤ 2).</param>
+public sealed record GossipRoundResult(IReadOnlyList<PeerSyncOutcome> Targets);
+
+/// <summary>
+/// Runs exchanges with peers: one <see cref="SyncExchange"/> (pull, push, need rounds, in delta mode)
+/// through an <see cref="HttpSyncPeer"/> on the named client <see cref="HttpClientName"/>, whose
+/// resilience pipeline (timeouts, retries, a circuit breaker per peer) is set up in <see cref="PeersSetup"/>.
+/// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters.
+/// </summary>
+public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpClientFactory clients, ILogger<PeerSync> logger)
+{
+    public const string HttpClientName = "silk-peers";
+
+    /// <summary>One exchange with a known peer; null when the peer is unknown.</summary>
+    public async Task<PeerSyncOutcome?> SyncAsync(string peerId, CancellationToken cancellationToken)
+    {
+        if (peers.Get(peerId) is not { } peer) return null;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address));
+            var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
+            peers.RecordSuccess(peerId, result);
+            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);
+        }
+        catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
+        {
+            var error = Describe(ex);
+            peers.RecordFailure(peerId, error);
+            LogExchangeFailed(logger, peerId, error);
+            return new PeerSyncOutcome(peerId, false, 0, 0, 0, 0, clock.Elapsed.TotalMilliseconds, error);
+        }
+    }
+
+    /// <summary>One gossip round: the registry's pick of targets, synced concurrently.</summary>
+    public async Task<GossipRoundResult> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        var targets = host.Store.Peers.SelectSyncTargets();
+        var outcomes = await Task.WhenAll(targets.Select(t => SyncAsync(t, cancellationToken)));
+        return new GossipRoundResult(outcomes.OfType<PeerSyncOutcome>().ToList());
+    }
+
+    /// <summary>What a peer (or the way to it) can do wrong; our own shutdown is not its failure.</summary>
+    private static bool IsPeerFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException or WireFormatException or SyncRejectedException or BrokenCircuitException or TimeoutRejectedException
+            or System.Text.Json.JsonException or StoreFaultedException or IOException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        BrokenCircuitException => $"circuit open: the peer failed repeatedly and is not called for a while ({ex.Message})",
+        TimeoutRejectedException => $"timed out: {ex.Message}",
+        HttpRequestException { InnerException: { } inner } http when http.StatusCode is null => $"{http.Message} ({inner.Message})",
+        _ => ex.Message,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync with peer {PeerId} failed: {Error}")]
+    private static partial void LogExchangeFailed(ILogger logger, string peerId, string error);
+}

@@ -1,0 +1,195 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Hosting;
+using Silk.Api.Problems;
+using Silk.Core.Entries;
+using Silk.Core.Persistence;
+using Silk.Core.Store;
+using Silk.Core.Sync;
+using Silk.Core.Wire;
+
+namespace Silk.Api.Sync;
+
+/// <summary>
+/// The sync protocol over HTTP (SPEC §7): the original's MessagePack messages as request and answer
+/// bodies, so that a peer speaking only the original's bytes is answered as the original would.
+/// </summary>
+public static class SyncApi
+{
+    private const string ModeDescription = "Send `X-Silk-Payload-Mode: delta` (Silk peers) for only what the caller certainly lacks; without it the answer follows the original's rule (every ancestor of what is sent, up to the caller's heads), which an original peer needs.";
+
+    public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/sync").WithTags("Sync");
+
+        group.MapGet("/offer", GetOffer)
+            .WithName("GetSyncOffer")
+            .WithSummary("This store's sync offer")
+            .WithDescription("The SyncOffer `[protocol_version, heads, bloom, physical_ms, logical]` in MessagePack; with `Accept: application/json`, a readable rendering (heads, clock, bloom dimensions).")
+            .AlsoAnswersMsgPack();
+
+        group.MapPost("/offer", AnswerOffer)
+            .WithName("AnswerSyncOffer")
+            .WithSummary("What the sender of an offer lacks")
+            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest).")
+            .Accepts<MsgPackBytes>(SyncBody.MediaType)
+            .WithSyncBody()
+            .AlsoAnswersMsgPack();
+
+        group.MapPost("/payload", MergePayload)
+            .WithName("MergeSyncPayload")
+            .WithSummary("Merge a peer's entries")
+            .WithDescription("Body: a SyncPayload `[entries, need]` or a bare MessagePack list of entries (merge_entries_bytes). Merged atomically: every hash is checked first and any decoding or hash error refuses the whole message (400, 422) with nothing merged. Entries too far in the future or refused by the signature policy are dropped and listed. Without `X-Silk-Payload-Mode: delta` an entry whose parent is unknown refuses the message (422), as the original does; with it such entries are held back and their missing parents listed, to be sent next.")
+            .Accepts<MsgPackBytes>(SyncBody.MediaType)
+            .WithSyncBody();
+
+        group.MapPost("/entries", GetEntries)
+            .WithName("GetSyncEntries")
+            .WithSummary("Entries by hash")
+            .WithDescription("Body: a SyncPayload whose `need` lists the wanted hashes (its entries are ignored), e.g. the `missing_parents` a merge reported. Answer: a SyncPayload of those of them this store has, parents first. Unknown hashes are skipped.")
+            .Accepts<MsgPackBytes>(SyncBody.MediaType)
+            .WithSyncBody();
+
+        group.MapGet("/snapshot", GetSnapshot)
+            .WithName("GetSyncSnapshot")
+            .WithSummary("A snapshot of the whole log")
+            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries.");
+
+        return app;
+    }
+
+    /// <summary>Documents the MessagePack form of a 200 whose JSON rendering the typed result already documents.</summary>
+    private static RouteHandlerBuilder AlsoAnswersMsgPack(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is Microsoft.OpenApi.OpenApiResponse response)
+            {
+                response.Content ??= new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>();
+                response.Content[SyncBody.MediaType] = new Microsoft.OpenApi.OpenApiMediaType
+                {
+                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" },
+                };
+            }
+
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A MessagePack body: 400 garbage, 413 over 64 MiB or 100,000 entries, 415 not MessagePack, 503 store faulted.</summary>
+    private static RouteHandlerBuilder WithSyncBody(this RouteHandlerBuilder builder) => builder
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    internal static Results<MsgPackResult, Ok<SyncOfferView>> GetOffer(HttpRequest request, StoreHost host)
+    {
+        var offer = host.Store.GenerateOffer();
+        return SyncBody.WantsJson(request) ? TypedResults.Ok(SyncOfferView.From(offer)) : new MsgPackResult(offer.ToBytes());
+    }
+
+    internal static async Task<Results<MsgPackResult, Ok<SyncPayloadView>, BadRequestProblem>> AnswerOffer(
+        HttpRequest request, StoreHost host, CancellationToken cancellationToken)
+    {
+        var body = await SyncBody.ReadAsync(request, cancellationToken);
+        SyncOffer offer;
+        try
+        {
+            offer = SyncOffer.Decode(body);
+        }
+        catch (WireFormatException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message);
+        }
+
+        var form = offer.EntryFormForReply;
+        var payload = Fit(host.Store.ComputePayload(offer, SyncBody.Mode(request)), form);
+        return SyncBody.WantsJson(request) ? TypedResults.Ok(SyncPayloadView.From(payload)) : new MsgPackResult(payload.ToBytes(form));
+    }
+
+    internal static async Task<Results<Ok<SyncMergeResult>, BadRequestProblem, UnprocessableProblem, UnavailableProblem>> MergePayload(
+        HttpRequest request, StoreHost host, CancellationToken cancellationToken)
+    {
+        var body = await SyncBody.ReadAsync(request, cancellationToken);
+        IReadOnlyList<Entry> entries;
+        try
+        {
+            entries = DecodeEntries(body);
+        }
+        catch (WireFormatException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message);
+        }
+
+        try
+        {
+            var hold = SyncBody.Mode(request) == PayloadMode.Delta;
+            var result = await host.Store.MergeAsync(entries, hold, cancellationToken);
+            return TypedResults.Ok(SyncMergeResult.From(result));
+        }
+        catch (SyncRejectedException ex)
+        {
+            return new UnprocessableProblem(ApiProblems.Create(StatusCodes.Status422UnprocessableEntity, $"{ex.Message}; nothing was merged", "Sync message refused"));
+        }
+        catch (StoreFaultedException ex)
+        {
+            return ApiProblems.Unavailable(ex.Message);
+        }
+    }
+
+    internal static async Task<Results<MsgPackResult, BadRequestProblem>> GetEntries(
+        HttpRequest request, StoreHost host, CancellationToken cancellationToken)
+    {
+        var body = await SyncBody.ReadAsync(request, cancellationToken);
+        SyncPayload wanted;
+        try
+        {
+            wanted = SyncPayload.Decode(body);
+        }
+        catch (WireFormatException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message);
+        }
+
+        return new MsgPackResult(Fit(host.Store.EntriesFor(wanted.Need), EntryForm.Current).ToBytes());
+    }
+
+    internal static SnapshotStreamResult GetSnapshot(StoreHost host) => new(host.Store);
+
+    /// <summary>A SyncPayload <c>[entries, need]</c>, else a bare entry list; the payload's error is reported when neither reads.</summary>
+    internal static IReadOnlyList<Entry> DecodeEntries(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return SyncPayload.Decode(body).Entries;
+        }
+        catch (WireFormatException payloadError)
+        {
+            try
+            {
+                return SyncPayload.DecodeEntryList(body);
+            }
+            catch (WireFormatException)
+            {
+                throw payloadError;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Cuts a payload to what a receiver accepts (100,000 entries, 64 MiB): a prefix in topological order,
+    /// whose parents are all in the prefix or already at the receiver, so it merges; the rest follows in the next exchange.
+    /// </summary>
+    public static SyncPayload Fit(SyncPayload payload, EntryForm form)
+    {
+        var budget = (long)SyncLimits.MaxMessageBytes - 16 - (payload.Need.Count * 40L);
+        var count = 0;
+        long bytes = 0;
+        foreach (var entry in payload.Entries)
+        {
+            bytes += entry.EncodedLength(form);
+            if (count == SyncLimits.MaxEntries || bytes > budget) break;
+            count++;
+        }
+
+        return count == payload.Entries.Count ? payload : payload with { Entries = payload.Entries.Take(count).ToList() };
+    }
+}
