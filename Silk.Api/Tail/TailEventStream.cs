@@ -61,11 +61,11 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
         using var registration = streams.OpenStream();
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(
             httpContext.RequestAborted, registration.Ending, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-        using var subscription = _subscription;
         var writer = new Writer(
             httpContext, services.GetRequiredService<IOptions<TailOptions>>().Value, streams,
             services.GetRequiredService<TailEventJson>(), _filter, _start, ending.Token);
-        await writer.RunAsync(subscription, _first, _maxCount);
+        var hub = _filter is null ? services.GetService<TailHub>() : null;
+        await writer.RunAsync(_subscription, _first, _maxCount, hub, services.GetRequiredService<SharedTailReads>());
     }
 
     /// <summary>One stream's state: where its client is, and what it has been sent.</summary>
@@ -84,47 +84,123 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
         /// <summary>The stream has said up-to-date since it last fell behind.</summary>
         private bool _caughtUp;
 
-        public async Task RunAsync(TailSubscription subscription, TailBatch first, int maxCount)
+        public async Task RunAsync(TailSubscription subscription, TailBatch first, int maxCount, TailHub? hub, SharedTailReads reads)
         {
-            var response = context.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = MediaType;
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-
-            Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {options.RetryMs}\n\n")));
-            if (!await WriteBatchAsync(first) || !await FlushAsync()) return;
-
-            var heartbeat = options.Heartbeat;
-            while (!ending.IsCancellationRequested)
+            try
             {
-                var wait = heartbeat - Stopwatch.GetElapsedTime(_lastOutput);
-                if (wait <= TimeSpan.Zero)
-                {
-                    Write(Heartbeat);
-                    if (!await FlushAsync()) return;
-                    continue;
-                }
+                var response = context.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = MediaType;
+                response.Headers.CacheControl = "no-cache";
+                response.Headers["X-Accel-Buffering"] = "no";
+                context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-                TailBatch batch;
-                try
-                {
-                    batch = await subscription.NextBatchAsync(wait, maxCount, ending);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (TailCursorStaleException)
-                {
-                    // Compacted under the stream: end it; the client's reconnect is answered 410 (re-bootstrap).
-                    return;
-                }
+                Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {options.RetryMs}\n\n")));
+                if (!await WriteBatchAsync(first) || !await FlushAsync()) return;
 
-                if (!await WriteBatchAsync(batch)) return;
-                if (_unflushed > 0 && !await FlushAsync()) return;
+                var heartbeat = options.Heartbeat;
+                var nextJoin = 0L;
+                while (!ending.IsCancellationRequested)
+                {
+                    // Caught up, unfiltered, and the client's last id is the cursor: let the hub feed this stream.
+                    if (hub is not null && _caughtUp && _idCurrent && Stopwatch.GetTimestamp() >= nextJoin)
+                    {
+                        var handback = await FedByHubAsync(hub, subscription.Cursor);
+                        if (handback is null)
+                        {
+                            nextJoin = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+                        }
+                        else
+                        {
+                            if (handback.Ended) return;
+                            nextJoin = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+                            subscription.Dispose();
+                            subscription = new TailSubscription(reads, handback.Cursor);
+                            _track.Reset(handback.Cursor);
+                            _lastOutput = handback.LastOutput;
+                            if (handback.PendingFlush is { } pending && !await AwaitFlushAsync(pending)) return;
+                            if (!await WriteChunksAsync(handback.Unwritten) || (_unflushed > 0 && !await FlushAsync())) return;
+                            continue;
+                        }
+                    }
+
+                    var wait = heartbeat - Stopwatch.GetElapsedTime(_lastOutput);
+                    if (wait <= TimeSpan.Zero)
+                    {
+                        Write(Heartbeat);
+                        if (!await FlushAsync()) return;
+                        continue;
+                    }
+
+                    if (hub is not null && _caughtUp && _idCurrent)
+                    {
+                        // Wake in time to try the hub again.
+                        var joinIn = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextJoin);
+                        if (joinIn < wait) wait = joinIn > TimeSpan.Zero ? joinIn : TimeSpan.FromMilliseconds(1);
+                    }
+
+                    TailBatch batch;
+                    try
+                    {
+                        batch = await subscription.NextBatchAsync(wait, maxCount, ending);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    catch (TailCursorStaleException)
+                    {
+                        // Compacted under the stream: end it; the client's reconnect is answered 410 (re-bootstrap).
+                        return;
+                    }
+
+                    if (!await WriteBatchAsync(batch)) return;
+                    if (_unflushed > 0 && !await FlushAsync()) return;
+                }
             }
+            finally
+            {
+                subscription.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Hands the output to the hub while it feeds this stream; null when the hub does not take it now. When the
+        /// stream ends meanwhile, takes the output back first (the hub must not write to a finished response).
+        /// </summary>
+        private async Task<TailHub.Handback?> FedByHubAsync(TailHub hub, IReadOnlyList<Hash> cursor)
+        {
+            TailHub.Member? member;
+            try
+            {
+                member = await hub.Join(_out, cursor, _lastOutput, ending);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            if (member is null) return null;
+            try
+            {
+                return await member.Returned.WaitAsync(ending);
+            }
+            catch (OperationCanceledException)
+            {
+                hub.Leave(member);
+                return new TailHub.Handback(cursor, null, ReadOnlyMemory<byte>.Empty, Ended: true, _lastOutput);
+            }
+        }
+
+        private async ValueTask<bool> WriteChunksAsync(ReadOnlyMemory<byte> bytes)
+        {
+            for (var offset = 0; offset < bytes.Length; offset += options.BufferBytes)
+            {
+                Write(bytes.Span.Slice(offset, Math.Min(options.BufferBytes, bytes.Length - offset)));
+                if (_unflushed >= options.BufferBytes && !await FlushAsync()) return false;
+            }
+
+            return true;
         }
 
         /// <summary>Writes a batch's events (flushing whenever the buffer bound is reached); false when the stream is over.</summary>
@@ -194,45 +270,51 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
         /// Hands what was written to the connection. False when the stream is over: the client left, or its buffer
         /// stayed full for the slow-consumer limit (then the connection is aborted and counted).
         /// </summary>
-        private async ValueTask<bool> FlushAsync()
+        private ValueTask<bool> FlushAsync()
         {
             _unflushed = 0;
             _lastOutput = Stopwatch.GetTimestamp();
+            ValueTask<FlushResult> flush;
             try
             {
-                var flush = _out.FlushAsync(CancellationToken.None);
-                FlushResult result;
-                if (flush.IsCompleted)
-                {
-                    result = flush.Result;
-                }
-                else
-                {
-                    try
-                    {
-                        result = await flush.AsTask().WaitAsync(options.SlowConsumer, ending);
-                    }
-                    catch (TimeoutException)
-                    {
-                        streams.CountSlowConsumerEnd();
-                        context.Abort();
-                        return false;
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Ending while the client's buffer is full: there is no clean end to write.
-                        context.Abort();
-                        return false;
-                    }
-                }
-
-                _lastOutput = Stopwatch.GetTimestamp();
-                return !result.IsCompleted && !result.IsCanceled;
+                flush = _out.FlushAsync(CancellationToken.None);
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            return flush.IsCompletedSuccessfully ? ValueTask.FromResult(Goes(flush.Result)) : AwaitFlushAsync(flush.AsTask());
+        }
+
+        /// <summary>Waits for a flush under the slow-consumer limit; false when the stream is over.</summary>
+        private async ValueTask<bool> AwaitFlushAsync(Task<FlushResult> flush)
+        {
+            try
+            {
+                var result = await flush.WaitAsync(options.SlowConsumer, ending);
+                _lastOutput = Stopwatch.GetTimestamp();
+                return Goes(result);
+            }
+            catch (TimeoutException)
+            {
+                streams.CountSlowConsumerEnd();
+                context.Abort();
+                return false;
+            }
+            catch (OperationCanceledException) when (ending.IsCancellationRequested)
+            {
+                // Ending while the client's buffer is full: there is no clean end to write.
+                context.Abort();
+                return false;
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
             {
                 return false;
             }
         }
+
+        /// <summary>The connection still takes output.</summary>
+        private static bool Goes(FlushResult result) => !result.IsCompleted && !result.IsCanceled;
     }
 }

@@ -14,6 +14,7 @@ public static class TailSetup
         services.AddSingleton<TailStreams>();
         services.AddSingleton<TailEventJson>();
         services.AddSingleton(sp => new SharedTailReads(sp.GetRequiredService<StoreHost>().Store));
+        services.AddSingleton<TailHub>();
         return services;
     }
 }

@@ -63,6 +63,7 @@ internal static class SseLoadReport
 
             // Warm-up: JIT, store, connections.
             await FlatOut(writers, TimeSpan.FromSeconds(2));
+            await PollOneBehind(writers, 500); // warm-up
             var small = await PollOneBehind(writers, 2000);
             var postLatency = await Paced(writers, pacedWrites);
             report.AppendLine(CultureInfo.InvariantCulture, $"Durable POST /nodes without subscribers, paced like the latency runs: p50 {postLatency.P50:F2} ms, p99 {postLatency.P99:F2} ms.");
@@ -97,7 +98,7 @@ internal static class SseLoadReport
 
             report.AppendLine();
             var entries = await Prefill(writers, 100_000);
-            report.AppendLine(CultureInfo.InvariantCulture, $"Tail cost with a {entries:N0}-entry log:");
+            report.AppendLine(CultureInfo.InvariantCulture, $"Tail cost with a {entries:N0}-entry log (filled up to at least 100,000 after the runs above):");
             report.AppendLine();
             var large = await PollOneBehind(writers, 2000);
             report.AppendLine(CultureInfo.InvariantCulture, $"- poll one entry behind (GET /tail, timeout_ms=0, round trip): p50 {large.Latency.P50:F3} ms, p99 {large.Latency.P99:F3} ms (at {small.Entries:N0} entries: p50 {small.Latency.P50:F3} ms, p99 {small.Latency.P99:F3} ms)");

@@ -13,6 +13,7 @@ namespace Silk.Benchmarks.Reports;
 /// p50/p99, open time at 10,000 and 100,000 entries, and bytes on disk per entry.
 ///   dotnet run -c Release --project Silk.Benchmarks -- storage [writes-per-run]
 ///   dotnet run -c Release --project Silk.Benchmarks -- storage options   (LiteDB durability options alone)
+///   dotnet run -c Release --project Silk.Benchmarks -- storage probe     (1 writer: the store alone vs. through GraphStore)
 /// </summary>
 internal static class StorageReport
 {
@@ -20,6 +21,12 @@ internal static class StorageReport
     {
         var writes = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? n : 20_000;
         Console.WriteLine($"Silk storage report: {Environment.ProcessorCount} cores, {writes} writes per run, node entries as BASELINE.md's (name, n, score)");
+        if (args.Contains("probe"))
+        {
+            Probe(5000);
+            return 0;
+        }
+
         if (args.Contains("options"))
         {
             DurabilityOptions(3000);
@@ -144,6 +151,57 @@ internal static class StorageReport
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// One writer, one entry per durable commit, measured twice back to back: LiteDbEntryStore.Append alone
+    /// and through GraphStore.AddNodeAsync. Tells the disk's fsync latency of the moment apart from the engine's
+    /// own cost (the shared VM's fsync latency moves between ~80 µs and several ms).
+    /// </summary>
+    private static void Probe(int writes)
+    {
+        for (var round = 0; round < 2; round++)
+        {
+            var folder = NewFolder();
+            try
+            {
+                using (var storage = new LiteDbEntryStore(folder))
+                {
+                    Report("LiteDbEntryStore.Append (1 entry, Fsync)", writes, i =>
+                    {
+                        var bytes = BitConverter.GetBytes((long)i);
+                        storage.Append([new StoredEntry(i, Silk.Core.Wire.Hash.Compute(bytes), bytes)]);
+                    });
+                }
+
+                Directory.Delete(folder, recursive: true);
+                Directory.CreateDirectory(folder);
+                using var store = GraphStore.Open(new LiteDbEntryStore(folder), BaselineWorkloads.Ontology, BaselineWorkloads.InstanceId);
+                Report("GraphStore.AddNodeAsync (1 writer, Fsync)", writes, i =>
+                    store.AddNodeAsync($"n{i}", "item", $"n{i}", BaselineWorkloads.NodeProperties(i)).GetAwaiter().GetResult());
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        static void Report(string what, int writes, Action<int> write)
+        {
+            var latencies = new double[writes];
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < writes; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                write(i);
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            Array.Sort(latencies);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{what,-44}: {writes / seconds,6:F0} writes/s, p50 {Percentile(latencies, 0.5),6:F0} µs, p99 {Percentile(latencies, 0.99),6:F0} µs"));
         }
     }
 

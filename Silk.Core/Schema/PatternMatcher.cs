@@ -42,7 +42,9 @@ namespace Silk.Core.Schema;
 /// </remarks>
 internal static class PatternMatcher
 {
-    public const int MatchTimeoutMilliseconds = 100;
+    // Linear-time matching keeps honest patterns far below this; the bound is for hostile input. It is
+    // generous because a timeout quarantines an entry, and a busy 2-core host must not make that happen.
+    public const int MatchTimeoutMilliseconds = 1000;
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(MatchTimeoutMilliseconds);
 

@@ -173,6 +173,7 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
         try
         {
             for (var i = 0; i < Streams; i++) readers.Add(await SseReader.OpenAsync(clients[i], $"/tail?cursor={start}&max_count={(i % 2 == 0 ? 1000 : 2)}", ct: ct));
+            await TailTestExtensions.Eventually(() => server.Hub.Members >= Streams / 2, "the caught-up streams are fed by the hub");
             var written = new List<string>();
             var writing = Task.Run(async () =>
             {
@@ -219,8 +220,10 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
         var stream = await SseReader.OpenAsync(_client, "/tail?cursor=now", ct: ct);
         await stream.UntilAsync("up-to-date", ct);
         Assert.Equal(1, server.Streams.OpenStreams);
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the caught-up stream is fed by the hub");
         await stream.DisposeAsync();
         await TailTestExtensions.Eventually(() => server.Streams.OpenStreams == 0, "the server noticed the disconnect");
+        Assert.Equal(0, server.Hub.Members);
 
         // A long poll is counted while it waits, and freed when its client gives up.
         using var client = server.NewClient();
@@ -303,6 +306,31 @@ public sealed class TailStreamEndTests
             Assert.Null(reader);
             Assert.Contains("re-bootstrap", (await response.Problem(HttpStatusCode.Gone)).Str("detail"), StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task A_stream_handed_back_by_the_hub_goes_on_alone_then_rejoins_without_loss()
+    {
+        var ct = TailTestExtensions.Within(60);
+        await using var server = new TailServerFactory(new Dictionary<string, string?> { ["Silk:Tail:BufferBytes"] = "1024" });
+        using var client = server.NewClient();
+        await using var stream = await SseReader.OpenAsync(client, "/tail?cursor=now", ct: ct);
+        await stream.UntilAsync("up-to-date", ct);
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream is fed by the hub");
+
+        // One batch of 40 entries: far more than 1 KiB of messages, so the hub hands the rest to the stream.
+        var lines = Enumerable.Range(0, 40).Select(i => $$$"""{"op":"add_node","node_id":"hb-{{{i}}}","node_type":"entity","label":"hb","properties":{"name":"hb-{{{i}}}"}}""");
+        using var content = new StringContent(string.Join('\n', lines), System.Text.Encoding.UTF8, "application/x-ndjson");
+        using var batch = await client.PostAsync(ApiTestClient.U("/batch"), content);
+        var written = (await batch.Json(HttpStatusCode.OK)).Strings("hashes").ToList();
+        for (var i = 0; i < 5; i++) written.Add(await client.CreateNode($"hb-after-{i}"));
+
+        var events = await stream.EntriesAsync(written.Count, ct);
+        Assert.Equal(written, events.Select(m => JsonDocument.Parse(m.Data!).RootElement.Str("hash")));
+        Assert.Equal(written, events.Select(m => m.Id));
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream rejoined the hub", 15);
+        var last = await client.CreateNode("hb-last");
+        Assert.Equal(last, (await stream.EntriesAsync(1, ct))[0].Id);
     }
 
     [Fact]

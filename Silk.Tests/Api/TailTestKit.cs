@@ -34,6 +34,8 @@ public class TailServerFactory : SilkApiFactory
 
     public TailStreams Streams => Services.GetRequiredService<TailStreams>();
 
+    public TailHub Hub => Services.GetRequiredService<TailHub>();
+
     /// <summary>A client of its own (its own connections), over real sockets.</summary>
     public HttpClient NewClient() =>
         new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })

@@ -341,7 +341,7 @@ internal sealed partial class ConvergenceSimulation : IDisposable
             error = ex;
         }
 
-        if (peer.Storage is { Tripped: true } storage && !peer.TripHandled)
+        if (peer.Storage is { Tripped: true } && !peer.TripHandled)
         {
             peer.TripHandled = true;
             if (peer.FaultKills)
@@ -357,7 +357,10 @@ internal sealed partial class ConvergenceSimulation : IDisposable
             }
 
             _stats.Add(FuzzCounter.IoFailuresDuringCommit);
-            Trace($"{peer.Id} I/O failure during a commit ({error?.GetType().Name ?? "call returned normally"}); store {(storage.Tripped ? "faulted" : "")}");
+            Trace($"{peer.Id} I/O failure during a commit ({error?.GetType().Name ?? "the call returned normally"})");
+
+            // The process lives on, so the caller must learn that its write or merge did not commit.
+            if (error is not StoreFaultedException) throw new FuzzFailure($"{peer.Id}: a call whose commit failed did not throw StoreFaultedException but {error?.GetType().Name ?? "returned normally"}", error);
         }
 
         if (error is StoreFaultedException)

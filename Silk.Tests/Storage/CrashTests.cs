@@ -28,7 +28,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         for (var round = 0; round < Rounds; round++)
         {
-            var target = random.Next(1, 600);
+            var target = random.Next(1, 400);
             var lines = await RunAndKill(dir.Path, [mode == DurabilityMode.Fsync ? "fsync" : "process", "4", $"{journalFoldBytes}", $"{compactEvery}"], target, random);
             var interrupted = false;
             foreach (var line in lines)
