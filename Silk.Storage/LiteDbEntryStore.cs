@@ -331,9 +331,11 @@ public sealed class LiteDbEntryStore : IEntryStore
         }
     }
 
-    // What LiteDB throws when its file is damaged: its own exceptions, or a failed internal assumption.
+    // What LiteDB throws when its file is damaged is anything from its own LiteException to
+    // NotSupportedException ("BSON type not supported"), InvalidCastException, IndexOutOfRange, decoder
+    // errors...: while reading the database every failure but an I/O error or our own verdict means damage.
     private static bool IsReadFailure(Exception ex) =>
-        ex is LiteException or InvalidCastException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or EndOfStreamException or OverflowException or NullReferenceException or FormatException;
+        ex is not (CorruptStoreException or IOException or UnauthorizedAccessException or OutOfMemoryException or ObjectDisposedException);
 
     private static bool HasBytes(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 
