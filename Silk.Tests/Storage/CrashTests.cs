@@ -70,6 +70,28 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_store_held_by_another_process_is_refused_with_a_clear_message()
+    {
+        using var dir = new TempFolder();
+        var start = new ProcessStartInfo(DotnetHost(), [CrashWriterDll(), dir.Path, "process", "1"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash writer");
+        try
+        {
+            Assert.Equal("ready", await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+            var ex = Assert.Throws<IOException>(() => new Silk.Storage.LiteDbEntryStore(dir.Path));
+            Assert.Contains("in use by another process", ex.Message);
+        }
+        finally
+        {
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+
+        using var store = LiteDbEntryStoreTests.Open(dir.Path); // free again once it is gone
+        Assert.Empty(store.VerifyIntegrity());
+    }
+
     /// <summary>Starts the writer, kills it once it has printed <paramref name="target"/> lines (plus a random delay), returns every line it printed.</summary>
     private static async Task<List<string>> RunAndKill(string folder, string[] arguments, int target, Random random)
     {
