@@ -83,12 +83,6 @@ public sealed class TailStreams : IDisposable
         return new CallerReservation(this, caller);
     }
 
-    /// <summary>Streams the caller holds now (<see cref="TryReserve"/>).</summary>
-    internal int OpenFor(string caller)
-    {
-        lock (_perCaller) return _perCaller.GetValueOrDefault(caller);
-    }
-
     internal LongPollRegistration OpenLongPoll()
     {
         Interlocked.Increment(ref _openLongPolls);
