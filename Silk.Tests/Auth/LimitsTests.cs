@@ -133,6 +133,25 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task Sync_bodies_are_bounded_by_their_own_setting_and_json_bodies_by_theirs()
+    {
+        await using var factory = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Limits:MaxSyncBodyBytes"] = "2048" });
+        using var client = factory.CreateClient();
+        var heads = factory.Host.Store.EntryCount;
+
+        using var sync = new HttpRequestMessage(HttpMethod.Post, ApiTestClient.U("/sync/payload")) { Content = new ByteArrayContent(new byte[3000]) };
+        sync.Content.Headers.ContentType = new MediaTypeHeaderValue("application/msgpack");
+        using var tooLarge = await client.SendAsync(sync);
+        var problem = await tooLarge.Problem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("Silk:Limits:MaxSyncBodyBytes", problem.Str("detail"), StringComparison.Ordinal);
+
+        // A JSON route keeps Silk:MaxBodyBytes (1 MB): 1.1 MB is refused there, though under the default sync limit.
+        using var json = await client.PostJson("/nodes", """{"node_id":"big","node_type":"entity","label":"x","properties":{"name":"x"}}""" + new string(' ', 1_100_000));
+        await json.Problem(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(heads, factory.Host.Store.EntryCount);
+    }
+
+    [Fact]
     public async Task Kestrel_limits_come_from_the_settings()
     {
         await using var factory = SilkApiFactory.With(new Dictionary<string, string?>
