@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Silk.Api.OpenApi;
 using Silk.Api.Hosting;
 
 namespace Silk.Api.Auth;
@@ -16,6 +19,9 @@ public static partial class AuthSetup
     public static IServiceCollection AddSilkAuth(this IServiceCollection services)
     {
         services.AddSingleton(sp => ApiKeyRing.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<TailTokens>();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        services.Configure<OpenApiOptions>(OpenApiSetup.DocumentName, AuthOpenApi.Configure);
         // Those lines carry the whole query string, and so an EventSource's access_token: held at Warning whatever the
         // configured levels say (this rule is added after the configuration's and wins over it).
         services.AddLogging(logging => logging.AddFilter(RequestLogCategory, LogLevel.Warning));
@@ -34,6 +40,12 @@ public static partial class AuthSetup
         try
         {
             keys = app.Services.GetRequiredService<ApiKeyRing>();
+            var seconds = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.TailTokenSeconds;
+            if (seconds is < 10 or > 86_400)
+            {
+                throw new SilkSettingsException($"Setting {AuthOptions.SectionName}:TailTokenSeconds is {seconds}; it must be between 10 and 86400.");
+            }
+
             if (!keys.Enabled && LoopbackGuard.NonLoopbackAddresses(app.Configuration) is { Count: > 0 } exposed)
             {
                 throw NotLoopback(exposed);

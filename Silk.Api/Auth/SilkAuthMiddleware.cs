@@ -10,7 +10,7 @@ namespace Silk.Api.Auth;
 /// before the body is read. The key comes as <c>Authorization: Bearer</c>, <c>X-Api-Key</c>, or, on routes with
 /// <see cref="QueryAccessTokenMetadata"/>, <c>?access_token=</c>. Keys and tokens are never logged.
 /// </summary>
-internal sealed partial class SilkAuthMiddleware(RequestDelegate next, ApiKeyRing keys, ILogger<SilkAuthMiddleware> logger)
+internal sealed partial class SilkAuthMiddleware(RequestDelegate next, ApiKeyRing keys, TailTokens tokens, ILogger<SilkAuthMiddleware> logger)
 {
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -24,7 +24,8 @@ internal sealed partial class SilkAuthMiddleware(RequestDelegate next, ApiKeyRin
 
         // An endpoint without a declaration cannot start (SilkAccessConventions); were one to slip through, it is admin-only.
         var required = endpoint.Metadata.GetMetadata<SilkRoleMetadata>()?.Role ?? SilkRole.Admin;
-        var presented = PresentedKey(context.Request, endpoint.Metadata.GetMetadata<QueryAccessTokenMetadata>() is not null, out var malformed);
+        var tokenRoute = endpoint.Metadata.GetMetadata<QueryAccessTokenMetadata>() is not null;
+        var presented = PresentedKey(context.Request, tokenRoute, out var malformed);
         if (presented is null)
         {
             LogRefused(logger, context.Request.Method, context.Request.Path, "no key");
@@ -34,10 +35,11 @@ internal sealed partial class SilkAuthMiddleware(RequestDelegate next, ApiKeyRin
                 "Bearer realm=\"silk\"");
         }
 
-        if (keys.Find(presented) is not { } entry)
+        if ((keys.Find(presented) ?? (tokenRoute ? tokens.Validate(presented, keys) : null)) is not { } entry)
         {
             LogRefused(logger, context.Request.Method, context.Request.Path, "unknown key");
-            return Unauthorized(context, "The API key is not valid.", "Bearer realm=\"silk\", error=\"invalid_token\"");
+            return Unauthorized(context, tokenRoute ? "The API key or token is not valid (a token of POST /auth/tail-token expires)." : "The API key is not valid.",
+                "Bearer realm=\"silk\", error=\"invalid_token\"");
         }
 
         if (!entry.Role.Grants(required))

@@ -11,7 +11,8 @@ public sealed class SilkAnonymousMetadata
 
 /// <summary>
 /// Endpoint metadata: the key may also come as the <c>access_token</c> query parameter, for browsers'
-/// <c>EventSource</c>, which cannot set headers. Only <c>GET /tail</c> has it: query strings end up in proxy logs.
+/// <c>EventSource</c>, which cannot set headers, and a token of <c>POST /auth/tail-token</c> is accepted in place of a key.
+/// Only <c>GET /tail</c> has it: query strings end up in proxy logs.
 /// </summary>
 public sealed class QueryAccessTokenMetadata
 {

@@ -64,6 +64,7 @@ public static class SilkApp
         app.MapTailApi();
         app.MapSyncApi();
         app.MapPeersApi();
+        app.MapTailTokenApi();
         app.CheckSilkAccessDeclared();
 
         var store = app.OpenSilkStore();

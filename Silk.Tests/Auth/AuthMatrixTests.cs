@@ -96,6 +96,7 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         ["PUT /peers/{peer_id}"] = ("admin", Json(HttpMethod.Put, "/peers/m-peer", """{"address":"http://127.0.0.1:9"}""")),
         ["DELETE /peers/{peer_id}"] = ("admin", Get("/peers/m-peer", HttpMethod.Delete)),
         ["POST /peers/{peer_id}/sync"] = ("admin", Get("/peers/m-unknown/sync", HttpMethod.Post)),
+        ["POST /auth/tail-token"] = ("read", Get("/auth/tail-token", HttpMethod.Post)),
     };
 
     [Fact]
