@@ -55,6 +55,27 @@ public sealed class PeerAuthTests
         Assert.False(await Has(adminA, "from-b"));
     }
 
+    [Fact]
+    public async Task A_new_server_bootstraps_from_a_peer_with_auth_on_using_its_bootstrap_key()
+    {
+        await using var a = Server(ownPeerKey: KeyOfA, peerId: "b", keyForPeer: KeyOfB, gossipSeconds: "0");
+        using var adminA = Client(a);
+        await adminA.CreateNode("before-b");
+        var source = a.BaseAddress.AbsoluteUri.TrimEnd('/');
+
+        await using (var refused = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:BootstrapFrom"] = source, ["Silk:BootstrapApiKey"] = "not-the-key-of-a-0123456789" }))
+        {
+            var error = Assert.ThrowsAny<Exception>(() => refused.CreateClient());
+            var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+            Assert.Contains("Silk:BootstrapFrom", messages, StringComparison.Ordinal);
+            Assert.Contains("401", messages, StringComparison.Ordinal);
+        }
+
+        await using var b = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:BootstrapFrom"] = source, ["Silk:BootstrapApiKey"] = KeyOfA });
+        using var clientB = b.CreateClient();
+        Assert.True(await Has(clientB, "before-b"));
+    }
+
     /// <summary>
     /// A server with its own admin and peer keys, whose one configured peer has a placeholder address (the other server's
     /// port is known only once it runs; <see cref="Point"/> sets it, and the configured key follows the peer's id).
@@ -92,6 +113,11 @@ public sealed class PeerAuthTests
     {
         using var response = await client.Get($"/nodes/{nodeId}");
         return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    private static IEnumerable<Exception> Chain(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException) yield return e;
     }
 
     private static async Task Eventually(Func<Task<bool>> condition, string what)
