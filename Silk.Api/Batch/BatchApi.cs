@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 
@@ -12,6 +13,7 @@ public static class BatchApi
     public static IEndpointRouteBuilder MapBatchApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/batch", ApplyBatch)
+            .RequireSilkRole(SilkRole.Write)
             .WithTags("Batch")
             .WithName("ApplyBatch")
             .WithSummary("Apply a batch of operations")

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 
@@ -21,7 +22,7 @@ public static class CompactionApi
 {
     public static IEndpointRouteBuilder MapCompactionApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/compact").WithTags("Compaction");
+        var group = app.MapGroup("/compact").WithTags("Compaction").RequireSilkRole(SilkRole.Admin);
 
         group.MapPost("", Compact)
             .WithName("Compact")

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Paging;
 using Silk.Api.Problems;
@@ -18,31 +19,33 @@ public static class EdgesApi
     public static IEndpointRouteBuilder MapEdgesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/edges").WithTags("Edges");
+        var reads = group.MapGroup("").RequireSilkRole(SilkRole.Read);
+        var writes = group.MapGroup("").RequireSilkRole(SilkRole.Write);
 
-        group.MapPost("", CreateEdge)
+        writes.MapPost("", CreateEdge)
             .WithName("CreateEdge")
             .WithSummary("Create (or re-add) an edge")
             .WithDescription("Writes an add_edge entry. Both endpoints must exist (409 otherwise) and the edge must fit its type in the ontology (422 with the rule otherwise).")
             .WithJsonBody();
 
-        group.MapGet("", ListEdges)
+        reads.MapGet("", ListEdges)
             .WithName("ListEdges")
             .WithSummary("List edges")
             .WithDescription("Visible edges (live, with live endpoints) in id order, optionally of one type, one page at a time.")
             .WithQueryProblems();
 
-        group.MapGet("/{id}", GetEdge)
+        reads.MapGet("/{id}", GetEdge)
             .WithName("GetEdge")
             .WithSummary("Read an edge")
             .WithQueryProblems();
 
-        group.MapPatch("/{id}", UpdateEdge)
+        writes.MapPatch("/{id}", UpdateEdge)
             .WithName("UpdateEdge")
             .WithSummary("Update an edge's properties")
             .WithDescription("One update_property entry per key. Every key is checked against the edge's type first; if any fails, nothing is written (422).")
             .WithJsonBody();
 
-        group.MapDelete("/{id}", RemoveEdge)
+        writes.MapDelete("/{id}", RemoveEdge)
             .WithName("RemoveEdge")
             .WithSummary("Remove an edge")
             .WithDescription("Writes a remove_edge entry.");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Edges;
 using Silk.Api.Hosting;
 using Silk.Api.Nodes;
@@ -18,7 +19,7 @@ public static class GraphApi
 
     public static IEndpointRouteBuilder MapGraphApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/graph").WithTags("Graph");
+        var group = app.MapGroup("/graph").WithTags("Graph").RequireSilkRole(SilkRole.Read);
 
         group.MapGet("/bfs", Bfs)
             .WithName("BreadthFirstSearch")

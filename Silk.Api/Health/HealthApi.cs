@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 
@@ -9,7 +10,7 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").WithTags("Health");
+        var group = app.MapGroup("").WithTags("Health").AllowSilkAnonymous();
 
         group.MapGet("/healthz", GetHealth)
             .WithName("GetHealth")

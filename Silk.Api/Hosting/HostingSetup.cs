@@ -103,6 +103,14 @@ public static partial class HostingSetup
         Message = "Setting Silk:InstanceId ({Configured}) is ignored: this store was created as {InstanceId} and keeps that id")]
     private static partial void LogInstanceIdIgnored(this ILogger logger, string configured, string instanceId);
 
+    /// <summary>Logs a setting that stops startup (the caller then throws it).</summary>
+    internal static void LogSettingsProblem(this WebApplication app, SilkSettingsException problem)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(problem);
+        app.Logger.LogSettingsProblem(problem.Message);
+    }
+
     [LoggerMessage(Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
     private static partial void LogSettingsProblem(this ILogger logger, string problem);
 }

@@ -1,3 +1,4 @@
+using Silk.Api.Auth;
 using Silk.Api.Batch;
 using Silk.Api.Compaction;
 using Silk.Api.Edges;
@@ -5,6 +6,7 @@ using Silk.Api.Graph;
 using Silk.Api.Health;
 using Silk.Api.Info;
 using Silk.Api.Json;
+using Silk.Api.Limits;
 using Silk.Api.Nodes;
 using Silk.Api.Observations;
 using Silk.Api.OpenApi;
@@ -33,6 +35,8 @@ public static class SilkApp
         builder.Services.AddSilkOptions();
         builder.Services.AddSilkJson();
         builder.Services.AddSilkProblems();
+        builder.Services.AddSilkAuth();
+        builder.Services.AddSilkLimits();
         builder.Services.AddSilkOpenApi();
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
@@ -41,6 +45,9 @@ public static class SilkApp
         var app = builder.Build();
 
         app.UseSilkProblems();
+        app.UseSilkAuth();
+        app.UseSilkLimits();
+        app.UseSilkBodyLimits();
         app.MapSilkOpenApi();
         app.MapHealthApi();
         app.MapInfoApi();
@@ -57,6 +64,8 @@ public static class SilkApp
         app.MapTailApi();
         app.MapSyncApi();
         app.MapPeersApi();
+        app.MapTailTokenApi();
+        app.CheckSilkAccessDeclared();
 
         var store = app.OpenSilkStore();
         app.LogStartupInfo(store);

@@ -26,6 +26,9 @@ public sealed class SilkOptions
     /// </summary>
     public string BootstrapFrom { get; set; } = "";
 
+    /// <summary>The key sent (as <c>Authorization: Bearer</c>) to the peer of <see cref="BootstrapFrom"/>: one it knows with role peer or admin.</summary>
+    public string BootstrapApiKey { get; set; } = "";
+
     /// <summary>Observations older than this are pruned automatically.</summary>
     public long ObservationMaxAgeSeconds { get; set; } = 86_400;
 }

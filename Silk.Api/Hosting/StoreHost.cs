@@ -71,7 +71,7 @@ public sealed class StoreHost : IDisposable
             var instanceId = string.IsNullOrEmpty(options.InstanceId) ? null : options.InstanceId;
             store = string.IsNullOrWhiteSpace(options.BootstrapFrom)
                 ? GraphStore.Open(entries, ontology, instanceId)
-                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom), instanceId);
+                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom, apiKey: options.BootstrapApiKey), instanceId);
             var metadata = entries;
             entries = null; // owned by the store now
             var observations = new ObservationLog(Path.Combine(dataPath, ObservationsFileName), TimeSpan.FromSeconds(options.ObservationMaxAgeSeconds));

@@ -1,3 +1,4 @@
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Core.Sync;
 
@@ -24,6 +25,7 @@ public static class InfoApi
     public static IEndpointRouteBuilder MapInfoApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/info", GetInfo)
+            .RequireSilkRole(SilkRole.Read)
             .WithTags("Info")
             .WithName("GetInfo")
             .WithSummary("About this store")

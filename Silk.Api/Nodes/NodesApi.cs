@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Edges;
 using Silk.Api.Hosting;
 using Silk.Api.Paging;
@@ -19,42 +20,44 @@ public static class NodesApi
     public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/nodes").WithTags("Nodes");
+        var reads = group.MapGroup("").RequireSilkRole(SilkRole.Read);
+        var writes = group.MapGroup("").RequireSilkRole(SilkRole.Write);
 
-        group.MapPost("", CreateNode)
+        writes.MapPost("", CreateNode)
             .WithName("CreateNode")
             .WithSummary("Create (or re-add) a node")
             .WithDescription("Writes an add_node entry. The node must fit its type in the ontology (422 with the rule otherwise). Re-adding an existing id updates its label and subtype and merges its properties.")
             .WithJsonBody();
 
-        group.MapGet("", ListNodes)
+        reads.MapGet("", ListNodes)
             .WithName("ListNodes")
             .WithSummary("List nodes")
             .WithDescription("Live nodes in id order, optionally filtered by type (including subtypes of the type hierarchy), subtype and one property value, one page at a time.")
             .WithQueryProblems();
 
-        group.MapGet("/{id}", GetNode)
+        reads.MapGet("/{id}", GetNode)
             .WithName("GetNode")
             .WithSummary("Read a node")
             .WithQueryProblems();
 
-        group.MapPatch("/{id}", UpdateNode)
+        writes.MapPatch("/{id}", UpdateNode)
             .WithName("UpdateNode")
             .WithSummary("Update a node's properties")
             .WithDescription("One update_property entry per key. Every key is checked against the node's type first; if any fails, nothing is written (422).")
             .WithJsonBody();
 
-        group.MapDelete("/{id}", RemoveNode)
+        writes.MapDelete("/{id}", RemoveNode)
             .WithName("RemoveNode")
             .WithSummary("Remove a node")
             .WithDescription("Writes a remove_node entry. The node's edges are hidden while it is removed and reappear if it is added again.");
 
-        group.MapGet("/{id}/edges", GetNodeEdges)
+        reads.MapGet("/{id}/edges", GetNodeEdges)
             .WithName("GetNodeEdges")
             .WithSummary("Edges of a node")
             .WithDescription("Visible edges leaving (out), arriving at (in) or touching (both) the node, in id order.")
             .WithQueryProblems();
 
-        group.MapGet("/{id}/neighbors", GetNeighbors)
+        reads.MapGet("/{id}/neighbors", GetNeighbors)
             .WithName("GetNodeNeighbors")
             .WithSummary("Neighbours of a node")
             .WithDescription("Targets of the node's outgoing visible edges, each once, in id order.")

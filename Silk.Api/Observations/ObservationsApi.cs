@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 using Silk.Storage;
@@ -45,25 +46,27 @@ public static class ObservationsApi
     public static IEndpointRouteBuilder MapObservationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/observations").WithTags("Observations");
+        var reads = group.MapGroup("").RequireSilkRole(SilkRole.Read);
+        var writes = group.MapGroup("").RequireSilkRole(SilkRole.Write);
 
-        group.MapPost("", Append)
+        writes.MapPost("", Append)
             .WithName("AppendObservation")
             .WithSummary("Record a sample")
             .WithDescription("Stamps the sample with the server's time (ms). Two samples of one source in the same millisecond are both kept.")
             .WithJsonBody();
 
-        group.MapGet("", Query)
+        reads.MapGet("", Query)
             .WithName("QueryObservations")
             .WithSummary("Samples of a source")
             .WithDescription("Samples of one source with since ≤ timestamp (≤ until when given), oldest first.")
             .WithQueryProblems();
 
-        group.MapGet("/latest", Latest)
+        reads.MapGet("/latest", Latest)
             .WithName("GetLatestObservation")
             .WithSummary("Newest sample of a source")
             .WithQueryProblems();
 
-        group.MapGet("/sources", Sources)
+        reads.MapGet("/sources", Sources)
             .WithName("ListObservationSources")
             .WithSummary("Sources that have samples");
 

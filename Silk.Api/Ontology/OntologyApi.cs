@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 using Silk.Api.TimeTravel;
@@ -15,14 +16,16 @@ public static class OntologyApi
     public static IEndpointRouteBuilder MapOntologyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/ontology").WithTags("Ontology");
+        var reads = group.MapGroup("").RequireSilkRole(SilkRole.Read);
+        var writes = group.MapGroup("").RequireSilkRole(SilkRole.Write);
 
-        group.MapGet("", GetOntology)
+        reads.MapGet("", GetOntology)
             .WithName("GetOntology")
             .WithSummary("Read the ontology")
             .WithDescription("The resolved ontology: the genesis definition with every extension merged in.")
             .WithQueryProblems();
 
-        group.MapPost("/extensions", ExtendOntology)
+        writes.MapPost("/extensions", ExtendOntology)
             .WithName("ExtendOntology")
             .WithSummary("Extend the ontology")
             .WithDescription("Writes an extend_ontology entry: new types, new optional properties, relaxed required properties, new subtypes, more endpoint types. Entries quarantined under the old ontology are judged again. A change that breaks an existing rule, or changes nothing, is refused (422).")

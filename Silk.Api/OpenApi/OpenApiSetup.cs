@@ -1,4 +1,5 @@
 using Microsoft.OpenApi;
+using Silk.Api.Auth;
 
 namespace Silk.Api.OpenApi;
 
@@ -37,8 +38,8 @@ public static class OpenApiSetup
 
     public static WebApplication MapSilkOpenApi(this WebApplication app)
     {
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapOpenApi("/openapi/{documentName}.yaml");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowSilkAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.yaml").AllowSilkAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = SwaggerUiPrefix;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 using Silk.Api.TimeTravel;
@@ -13,7 +14,7 @@ public static class OplogApi
 {
     public static IEndpointRouteBuilder MapOplogApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").WithTags("Oplog");
+        var group = app.MapGroup("").WithTags("Oplog").RequireSilkRole(SilkRole.Read);
 
         group.MapGet("/entries/{hash}", GetEntry)
             .WithName("GetEntry")

@@ -16,7 +16,7 @@ public static class BootstrapSource
         Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     /// <summary>The snapshot, or a <see cref="SilkSettingsException"/> naming the setting and the cause.</summary>
-    public static Snapshot Load(string source, TimeSpan? timeout = null)
+    public static Snapshot Load(string source, TimeSpan? timeout = null, string? apiKey = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         try
@@ -24,7 +24,7 @@ public static class BootstrapSource
             if (IsUrl(source))
             {
                 using var client = new HttpClient { Timeout = timeout ?? TimeSpan.FromMinutes(5) };
-                return new HttpSyncPeer(client, new Uri(source)).GetSnapshotAsync(CancellationToken.None).GetAwaiter().GetResult();
+                return new HttpSyncPeer(client, new Uri(source), apiKey).GetSnapshotAsync(CancellationToken.None).GetAwaiter().GetResult();
             }
 
             var path = Path.GetFullPath(source);

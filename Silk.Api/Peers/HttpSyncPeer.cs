@@ -11,7 +11,7 @@ namespace Silk.Api.Peers;
 /// A peer reached over HTTP: each protocol message is one call to its <c>/sync</c> routes with the
 /// original's MessagePack bytes. Delta payloads and held-back pushes are asked for with
 /// <c>X-Silk-Payload-Mode: delta</c>. Answers larger than the sync limit (64 MiB) are refused unread.
-/// Counts the body bytes it sends and receives.
+/// Counts the body bytes it sends and receives. With an API key, every call carries it as <c>Authorization: Bearer</c>.
 /// </summary>
 public sealed class HttpSyncPeer : ISyncPeer
 {
@@ -19,15 +19,17 @@ public sealed class HttpSyncPeer : ISyncPeer
 
     private readonly HttpClient _client;
     private readonly Uri _base;
+    private readonly AuthenticationHeaderValue? _authorization;
     private long _sent;
     private long _received;
 
-    public HttpSyncPeer(HttpClient client, Uri baseAddress)
+    public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(baseAddress);
         _client = client;
         _base = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        _authorization = string.IsNullOrEmpty(apiKey) ? null : new AuthenticationHeaderValue("Bearer", apiKey);
     }
 
     /// <summary>Request body bytes sent so far.</summary>
@@ -94,6 +96,7 @@ public sealed class HttpSyncPeer : ISyncPeer
 
     private async Task<ReadOnlyMemory<byte>> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        request.Headers.Authorization = _authorization;
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -39,6 +39,7 @@ public sealed class PeerDirectory
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, State> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _apiKeys = new(StringComparer.Ordinal);
     private readonly StoreHost _host;
     private readonly TimeProvider _time;
 
@@ -71,6 +72,7 @@ public sealed class PeerDirectory
                 throw new SilkSettingsException($"Setting Silk:Peers has a bad entry ({seed.Id}, {seed.Address}): {problem}");
             }
 
+            if (!string.IsNullOrEmpty(seed.ApiKey)) _apiKeys[seed.Id] = seed.ApiKey;
             if (Registry.List().Any(p => p.PeerId == seed.Id && p.Address == seed.Address)) continue;
             Registry.Register(seed.Id, seed.Address);
         }
@@ -94,6 +96,12 @@ public sealed class PeerDirectory
 
         return null;
     }
+
+    /// <summary>
+    /// The key to send to a peer (<see cref="PeerSeed.ApiKey"/> of the <c>Silk:Peers</c> entry with its id), or null.
+    /// It follows the id: a peer added or moved with <c>PUT /peers</c> under a configured id uses that entry's key.
+    /// </summary>
+    public string? ApiKeyOf(string peerId) => _apiKeys.GetValueOrDefault(peerId);
 
     public IReadOnlyList<PeerView> List()
     {

@@ -1,11 +1,17 @@
 namespace Silk.Api.Peers;
 
-/// <summary>One peer of the <c>Silk:Peers</c> setting: <c>{"Id": "n2", "Address": "http://127.0.0.1:5081"}</c>.</summary>
+/// <summary>One peer of the <c>Silk:Peers</c> setting: <c>{"Id": "n2", "Address": "http://127.0.0.1:5081", "ApiKey": "…"}</c>.</summary>
 public sealed class PeerSeed
 {
     public string Id { get; set; } = "";
 
     public string Address { get; set; } = "";
+
+    /// <summary>
+    /// The key this server sends (as <c>Authorization: Bearer</c>) on its sync calls to the peer: one the peer knows with
+    /// role <c>peer</c> (or admin). Empty when the peer has authentication off. Kept in memory only, never stored or shown.
+    /// </summary>
+    public string ApiKey { get; set; } = "";
 }
 
 /// <summary>The <c>Silk:Gossip</c> settings: how often and how patiently this server syncs with its peers.</summary>

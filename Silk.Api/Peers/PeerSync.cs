@@ -40,7 +40,7 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
         var clock = Stopwatch.StartNew();
         try
         {
-            var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address));
+            var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
             peers.RecordSuccess(peerId, result);
             return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Problems;
 
 namespace Silk.Api.Peers;
@@ -22,7 +23,7 @@ public static class PeersApi
 {
     public static IEndpointRouteBuilder MapPeersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/peers").WithTags("Peers");
+        var group = app.MapGroup("/peers").WithTags("Peers").RequireSilkRole(SilkRole.Admin);
 
         group.MapGet("", ListPeers)
             .WithName("ListPeers")
@@ -46,6 +47,7 @@ public static class PeersApi
             .WithDescription("One bidirectional exchange (pull, push, and rounds for missing parents) with the peer, as a gossip round does. 502 when it fails; the failure is also in the peer's state.");
 
         app.MapPost("/sync/run", RunRound)
+            .RequireSilkRole(SilkRole.Admin)
             .WithTags("Sync")
             .WithName("RunGossipRound")
             .WithSummary("Run one gossip round now")

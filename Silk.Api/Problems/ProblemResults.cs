@@ -78,3 +78,21 @@ public sealed class UnavailableProblem(ProblemDetails problem) : ProblemResult<P
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Document(builder, StatusCodes.Status503ServiceUnavailable);
 }
+
+/// <summary>401: no API key, or one this server does not know; carries <c>WWW-Authenticate: Bearer</c>.</summary>
+public sealed class UnauthorizedProblem(ProblemDetails problem) : ProblemResult<ProblemDetails>(problem, StatusCodes.Status401Unauthorized), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Document(builder, StatusCodes.Status401Unauthorized);
+}
+
+/// <summary>403: the API key is valid but its role does not reach this route.</summary>
+public sealed class ForbiddenProblem(ProblemDetails problem) : ProblemResult<ProblemDetails>(problem, StatusCodes.Status403Forbidden), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Document(builder, StatusCodes.Status403Forbidden);
+}
+
+/// <summary>429: the caller (key, or client address) is over its request rate or its number of open streams; see <c>Retry-After</c>.</summary>
+public sealed class TooManyRequestsProblem(ProblemDetails problem) : ProblemResult<ProblemDetails>(problem, StatusCodes.Status429TooManyRequests), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Document(builder, StatusCodes.Status429TooManyRequests);
+}

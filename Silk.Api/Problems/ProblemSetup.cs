@@ -21,12 +21,18 @@ public static class ProblemSetup
         return services;
     }
 
-    /// <summary>Exception handler and status-code pages first, then routing, then the body limit (it reads endpoint metadata).</summary>
+    /// <summary>Exception handler and status-code pages first, then routing (authentication and the body limit read endpoint metadata).</summary>
     public static WebApplication UseSilkProblems(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        return app;
+    }
+
+    /// <summary>The body limit of JSON routes; after authentication, so that a caller without a key learns nothing from a 413.</summary>
+    public static WebApplication UseSilkBodyLimits(this WebApplication app)
+    {
         app.UseMiddleware<JsonBodyLimitMiddleware>();
         return app;
     }

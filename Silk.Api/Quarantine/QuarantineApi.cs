@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 
 namespace Silk.Api.Quarantine;
@@ -25,12 +26,14 @@ public static class QuarantineApi
     public static IEndpointRouteBuilder MapQuarantineApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/quarantine").WithTags("Quarantine");
+        var reads = group.MapGroup("").RequireSilkRole(SilkRole.Read);
+        var writes = group.MapGroup("").RequireSilkRole(SilkRole.Write);
 
-        group.MapGet("", GetQuarantine)
+        reads.MapGet("", GetQuarantine)
             .WithName("GetQuarantine")
             .WithSummary("Quarantined entries with reasons");
 
-        group.MapPost("/revalidate", Revalidate)
+        writes.MapPost("/revalidate", Revalidate)
             .WithName("RevalidateQuarantine")
             .WithSummary("Judge every entry again")
             .WithDescription("Re-evaluates the whole log against the current ontology; returns how many entries left quarantine.");

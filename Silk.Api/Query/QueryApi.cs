@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 using Silk.Api.TimeTravel;
@@ -14,6 +15,7 @@ public static class QueryApi
     public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/query", RunQuery)
+            .RequireSilkRole(SilkRole.Read)
             .WithTags("Query")
             .WithName("RunQuery")
             .WithSummary("Run a fluent query")

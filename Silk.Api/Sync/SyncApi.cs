@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 using Silk.Core.Entries;
@@ -20,7 +21,7 @@ public static class SyncApi
 
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/sync").WithTags("Sync");
+        var group = app.MapGroup("/sync").WithTags("Sync").RequireSilkRole(SilkRole.Peer);
 
         group.MapGet("/offer", GetOffer)
             .WithName("GetSyncOffer")

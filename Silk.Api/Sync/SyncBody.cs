@@ -1,15 +1,18 @@
 using System.Buffers;
 using MessagePack;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Silk.Api.Limits;
 using Silk.Core.Store;
 using Silk.Core.Sync;
 
 namespace Silk.Api.Sync;
 
 /// <summary>
-/// Sync message bodies: MessagePack (<c>application/msgpack</c>), at most 64 MiB and 100,000 entries
-/// (413 above), read whole before anything is decoded so that a broken message changes nothing.
+/// Sync message bodies: MessagePack (<c>application/msgpack</c>), at most 64 MiB (or the lower
+/// <c>Silk:Limits:MaxSyncBodyBytes</c>) and 100,000 entries (413 above), read whole before anything is decoded so that
+/// a broken message changes nothing.
 /// </summary>
 public static class SyncBody
 {
@@ -44,7 +47,7 @@ public static class SyncBody
         return json > 0 && json > msgpack;
     }
 
-    /// <summary>The whole body, or a 415 (not MessagePack) / 413 (over 64 MiB) thrown as the framework's bad-request exception.</summary>
+    /// <summary>The whole body, or a 415 (not MessagePack) / 413 (over the limit) thrown as the framework's bad-request exception.</summary>
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -54,29 +57,34 @@ public static class SyncBody
             throw new BadHttpRequestException($"Expected a sync message as {MediaType}, got '{request.ContentType}'.", StatusCodes.Status415UnsupportedMediaType);
         }
 
-        const int limit = SyncLimits.MaxMessageBytes;
-        if (request.ContentLength is > limit) throw TooLarge();
+        var limit = (int)Math.Min(SyncLimits.MaxMessageBytes,
+            request.HttpContext.RequestServices.GetService<IOptions<SilkLimitsOptions>>()?.Value.MaxSyncBodyBytes ?? SyncLimits.MaxMessageBytes);
+        if (request.ContentLength > limit) throw TooLarge(limit);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = limit;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and <= limit ? (int)request.ContentLength.Value : 16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 && request.ContentLength <= limit ? (int)request.ContentLength.Value : 16 * 1024);
         while (true)
         {
             var read = await request.Body.ReadAsync(buffer.GetMemory(64 * 1024), cancellationToken);
             if (read == 0) break;
             buffer.Advance(read);
-            if (buffer.WrittenCount > limit) throw TooLarge();
+            if (buffer.WrittenCount > limit) throw TooLarge(limit);
         }
 
         CheckEntryCount(buffer.WrittenMemory);
         return buffer.WrittenMemory;
     }
 
-    internal static BadHttpRequestException TooLarge(string? detail = null) => new(
-        detail ?? $"A sync message is limited to {SyncLimits.MaxMessageBytes} bytes (64 MiB).",
+    internal static BadHttpRequestException TooLarge(int limit) => new(
+        limit == SyncLimits.MaxMessageBytes
+            ? $"A sync message is limited to {SyncLimits.MaxMessageBytes} bytes (64 MiB)."
+            : $"A sync message is limited to {limit} bytes on this server (setting Silk:Limits:MaxSyncBodyBytes).",
         StatusCodes.Status413PayloadTooLarge);
+
+    private static BadHttpRequestException TooLarge(string detail) => new(detail, StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>
     /// Refuses with 413 a payload or entry list that declares more than 100,000 entries, before decoding:

@@ -2,8 +2,11 @@ using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Silk.Api.Auth;
 using Silk.Api.Hosting;
+using Silk.Api.Limits;
 using Silk.Api.Problems;
 using Silk.Core.Log;
 using Silk.Core.Store;
@@ -24,6 +27,8 @@ public static class TailApi
     public static IEndpointRouteBuilder MapTailApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tail", GetTail)
+            .RequireSilkRole(SilkRole.Read)
+            .AllowQueryAccessToken()
             .WithTags("Tail")
             .WithName("GetTail")
             .WithSummary("Follow the log (long poll or Server-Sent Events)")
@@ -65,7 +70,7 @@ public static class TailApi
         return app;
     }
 
-    internal static async Task<Results<Ok<TailResponse>, TailEventStream, BadRequestProblem, GoneProblem>> GetTail(
+    internal static async Task<Results<Ok<TailResponse>, TailEventStream, BadRequestProblem, GoneProblem, TooManyRequestsProblem>> GetTail(
         HttpContext context,
         StoreHost host,
         TailStreams streams,
@@ -79,6 +84,7 @@ public static class TailApi
     {
         ArgumentNullException.ThrowIfNull(context);
         var stream = WantsEventStream(context.Request);
+        if (stream && ReserveStream(context, streams) is { } refused) return refused;
         var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, lastEventId, cancellationToken);
         if (stream && result.Result is BadRequestProblem or GoneProblem)
         {
@@ -87,7 +93,33 @@ public static class TailApi
             context.Request.Headers.Accept = "application/problem+json";
         }
 
-        return result;
+        return result.Result switch
+        {
+            Ok<TailResponse> ok => ok,
+            TailEventStream events => events,
+            BadRequestProblem bad => bad,
+            GoneProblem gone => gone,
+            _ => throw new InvalidOperationException("unexpected tail result"),
+        };
+    }
+
+    /// <summary>
+    /// Holds one of the caller's stream places (Silk:Limits:MaxStreamsPerCaller) until the response ends; a 429 when the
+    /// caller holds them all. Callers without a key on this machine are not counted (see <see cref="SilkCaller.PartitionOf"/>).
+    /// </summary>
+    private static TooManyRequestsProblem? ReserveStream(HttpContext context, TailStreams streams)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<SilkLimitsOptions>>().Value;
+        if (limits.MaxStreamsPerCaller <= 0 || SilkCaller.PartitionOf(context, limits.LimitLoopback) is not { } caller) return null;
+        if (streams.TryReserve(caller, limits.MaxStreamsPerCaller) is not { } reservation)
+        {
+            context.Request.Headers.Accept = "application/problem+json";
+            return LimitsSetup.TooMany(context, 5,
+                $"This caller already holds {limits.MaxStreamsPerCaller} open event streams (setting Silk:Limits:MaxStreamsPerCaller); close one first.");
+        }
+
+        context.Response.RegisterForDispose(reservation);
+        return null;
     }
 
     private static async Task<Results<Ok<TailResponse>, TailEventStream, BadRequestProblem, GoneProblem>> Tail(

@@ -13,6 +13,7 @@ public sealed class TailStreams : IDisposable
     public const string MeterName = "Silk.Tail";
 
     private readonly ConcurrentDictionary<long, CancellationTokenSource> _streams = new();
+    private readonly Dictionary<string, int> _perCaller = new(StringComparer.Ordinal);
     private readonly Meter? _meter;
     private long _nextId;
     private long _openLongPolls;
@@ -66,6 +67,22 @@ public sealed class TailStreams : IDisposable
         return new StreamRegistration(this, id, source);
     }
 
+    /// <summary>
+    /// Reserves one of a caller's <paramref name="cap"/> stream places (released by disposing the reservation), or
+    /// null when the caller already holds them all.
+    /// </summary>
+    internal CallerReservation? TryReserve(string caller, int cap)
+    {
+        lock (_perCaller)
+        {
+            var open = _perCaller.GetValueOrDefault(caller);
+            if (open >= cap) return null;
+            _perCaller[caller] = open + 1;
+        }
+
+        return new CallerReservation(this, caller);
+    }
+
     internal LongPollRegistration OpenLongPoll()
     {
         Interlocked.Increment(ref _openLongPolls);
@@ -86,6 +103,23 @@ public sealed class TailStreams : IDisposable
         {
             owner._streams.TryRemove(id, out _);
             source.Dispose();
+        }
+    }
+
+    /// <summary>One stream place of a caller; disposing it (once, by the response) gives the place back.</summary>
+    internal sealed class CallerReservation(TailStreams owner, string caller) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            lock (owner._perCaller)
+            {
+                var left = owner._perCaller.GetValueOrDefault(caller) - 1;
+                if (left > 0) owner._perCaller[caller] = left;
+                else owner._perCaller.Remove(caller);
+            }
         }
     }
 
