@@ -14,6 +14,7 @@ using Silk.Api.Peers;
 using Silk.Api.Problems;
 using Silk.Api.Quarantine;
 using Silk.Api.Query;
+using Silk.Api.Signing;
 using Silk.Api.Sync;
 using Silk.Api.Tail;
 
@@ -37,6 +38,7 @@ public static class SilkApp
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
+        builder.Services.AddSilkSigning();
 
         var app = builder.Build();
 
@@ -57,9 +59,11 @@ public static class SilkApp
         app.MapTailApi();
         app.MapSyncApi();
         app.MapPeersApi();
+        app.MapSigningApi();
 
         var store = app.OpenSilkStore();
         app.LogStartupInfo(store);
+        app.OpenSilkSigning();
         app.OpenSilkPeers();
         return app;
     }
