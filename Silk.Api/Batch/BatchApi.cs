@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
+using Silk.Core.Schema;
 
 namespace Silk.Api.Batch;
 
@@ -50,6 +51,12 @@ public static class BatchApi
             Rule = result.Error.Rule,
             Hashes = hashes,
         };
+        if (result.Error is ValueLimitException limit)
+        {
+            stopped.Extensions["limit"] = limit.Limit;
+            stopped.Extensions["limit_value"] = limit.Bound;
+        }
+
         return new BatchStoppedProblem(stopped, stopped.Status.Value);
     }
 
