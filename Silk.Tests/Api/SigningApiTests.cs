@@ -240,6 +240,25 @@ public sealed class SigningApiTests
         await nowPresent.Json(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Strict_mode_drops_unsigned_entries_pulled_from_a_peer_and_the_outcome_counts_them()
+    {
+        await using var peer = new SlowBodyTests.Server();
+        await using var receiver = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Gossip:IntervalSeconds"] = "0" });
+        using var fromPeer = peer.NewClient();
+        using var to = receiver.CreateClient();
+        var unsignedHash = await fromPeer.CreateNode("peer-unsigned");
+        using (var strict = await to.PutJson("/signing/strict", """{"require_signatures":true}""")) await strict.Json(HttpStatusCode.OK);
+        using (var add = await to.PutJson("/peers/p", $$"""{"address":"{{peer.BaseAddress}}"}""")) await add.Json(HttpStatusCode.OK);
+
+        using var sync = await to.PostJson("/peers/p/sync", "");
+        var outcome = await sync.Json(HttpStatusCode.OK);
+
+        Assert.True(outcome.GetProperty("ok").GetBoolean());
+        Assert.True(outcome.GetProperty("dropped").GetInt32() >= 1, outcome.GetRawText());
+        await AssertAbsent(to, unsignedHash);
+    }
+
     /// <summary>What <paramref name="from"/> has that <paramref name="to"/> lacks, pushed to <paramref name="to"/> by POST /sync/payload; the merge answer.</summary>
     private static async Task<JsonElement> Push(HttpClient to, HttpClient from)
     {
