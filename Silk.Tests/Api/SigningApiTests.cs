@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using NSec.Cryptography;
 using Silk.Core.Signing;
 using Silk.Core.Wire;
@@ -257,6 +259,61 @@ public sealed class SigningApiTests
         Assert.True(outcome.GetProperty("ok").GetBoolean());
         Assert.True(outcome.GetProperty("dropped").GetInt32() >= 1, outcome.GetRawText());
         await AssertAbsent(to, unsignedHash);
+    }
+
+    [Fact]
+    public async Task The_private_key_is_never_logged()
+    {
+        var logs = new CapturedLogs();
+        await using var app = new LoggedFactory(logs);
+        using var client = app.CreateClient();
+
+        using (var set = await client.PutJson("/signing/key", $$"""{"private_key":"{{SigningFixtures.Test1Seed}}"}""")) await set.Json(HttpStatusCode.OK);
+        using (var bad = await client.PutJson("/signing/key", $$"""{"private_key":"{{SigningFixtures.Test2Seed}}zz"}""")) await bad.Problem(HttpStatusCode.BadRequest);
+        using (var generated = await client.PostJson("/signing/key", "")) await generated.Json(HttpStatusCode.OK);
+        var generatedSeed = File.ReadAllText(Path.Combine(app.DataPath, "signing.key")).Trim();
+        await client.CreateNode("logged");
+
+        var text = logs.Text;
+        Assert.NotEmpty(text);
+        foreach (var secret in new[] { SigningFixtures.Test1Seed, SigningFixtures.Test2Seed, generatedSeed })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Every log message of an app, as text.</summary>
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public string Text => string.Join("\n", _lines);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(_lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{formatter(state, exception)} {exception}");
+        }
+    }
+
+    /// <summary>The app with every log message captured, at every level.</summary>
+    private sealed class LoggedFactory(CapturedLogs logs) : SilkApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        }
     }
 
     /// <summary>What <paramref name="from"/> has that <paramref name="to"/> lacks, pushed to <paramref name="to"/> by POST /sync/payload; the merge answer.</summary>
