@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
+using Silk.Core.Schema;
 
 namespace Silk.Api.Batch;
 
@@ -52,6 +53,12 @@ public static class BatchApi
             Rule = result.Error.Rule,
             Hashes = hashes,
         };
+        if (result.Error is ValueLimitException limit)
+        {
+            stopped.Extensions["limit"] = limit.Limit;
+            stopped.Extensions["limit_value"] = limit.Bound;
+        }
+
         return new BatchStoppedProblem(stopped, stopped.Status.Value);
     }
 

@@ -16,6 +16,7 @@ using Silk.Api.Peers;
 using Silk.Api.Problems;
 using Silk.Api.Quarantine;
 using Silk.Api.Query;
+using Silk.Api.Signing;
 using Silk.Api.Sync;
 using Silk.Api.Tail;
 
@@ -41,6 +42,7 @@ public static class SilkApp
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
+        builder.Services.AddSilkSigning();
 
         var app = builder.Build();
 
@@ -64,11 +66,13 @@ public static class SilkApp
         app.MapTailApi();
         app.MapSyncApi();
         app.MapPeersApi();
+        app.MapSigningApi();
         app.MapTailTokenApi();
         app.CheckSilkAccessDeclared();
 
         var store = app.OpenSilkStore();
         app.LogStartupInfo(store);
+        app.OpenSilkSigning();
         app.OpenSilkPeers();
         return app;
     }

@@ -43,6 +43,7 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
             var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
             peers.RecordSuccess(peerId, result);
+            if (result.Dropped.Count > 0) LogEntriesDropped(logger, peerId, result.Dropped.Count, result.Dropped[0].Reason);
             return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
@@ -75,6 +76,10 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
         HttpRequestException { InnerException: { } inner } http when http.StatusCode is null => $"{http.Message} ({inner.Message})",
         _ => ex.Message,
     };
+
+    // Strict mode or a bad signature: the operator should see that a peer's entries are being refused, and why.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync with peer {PeerId} dropped {Count} received entries; the first: {Reason}")]
+    private static partial void LogEntriesDropped(ILogger logger, string peerId, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync with peer {PeerId} failed: {Error}")]
     private static partial void LogExchangeFailed(ILogger logger, string peerId, string error);

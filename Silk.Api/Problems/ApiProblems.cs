@@ -5,8 +5,8 @@ namespace Silk.Api.Problems;
 
 /// <summary>
 /// RFC 9457 problem bodies for the typed results the endpoints return. Validation failures carry the
-/// rule that refused the write (<c>rule</c>) and, for ontology violations, the type, property and
-/// constraint at fault.
+/// rule that refused the write (<c>rule</c>); for a value limit, the limit's name and value (<c>limit</c>,
+/// <c>limit_value</c>); for ontology violations, the type, property and constraint at fault.
 /// </summary>
 public static class ApiProblems
 {
@@ -48,6 +48,12 @@ public static class ApiProblems
         ArgumentNullException.ThrowIfNull(exception);
         var problem = Create(status, exception.Message, status == StatusCodes.Status409Conflict ? "Conflict" : "Validation failed");
         problem.Extensions["rule"] = exception.Rule;
+        if (exception is ValueLimitException limit)
+        {
+            problem.Extensions["limit"] = limit.Limit;
+            problem.Extensions["limit_value"] = limit.Bound;
+        }
+
         if (exception is SchemaException { Violation: var v })
         {
             AddIfSet(problem, "type_name", v.TypeName);

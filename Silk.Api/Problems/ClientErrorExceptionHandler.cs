@@ -12,7 +12,7 @@ namespace Silk.Api.Problems;
 /// types, oversized bodies) and, as a safety net behind the endpoints' own handling, refused writes and
 /// unreadable ontology or value JSON. Everything else is left to the default 500 handler.
 /// </summary>
-internal sealed class ClientErrorExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class ClientErrorExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -28,12 +28,8 @@ internal sealed class ClientErrorExceptionHandler(IProblemDetailsService problem
         if (problem is null) return false;
 
         httpContext.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = problem,
-        }).ConfigureAwait(false);
+        await ProblemWriter.WriteAsync(httpContext, problem, exception).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The framework's message, with the JSON reader's own explanation (which names the field) when there is one.</summary>

@@ -32,14 +32,7 @@ public abstract class ProblemResult<TProblem> : IResult, IStatusCodeHttpResult, 
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         httpContext.Response.StatusCode = StatusCode;
-        var context = new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = Value };
-        if (httpContext.RequestServices.GetService<IProblemDetailsService>() is { } service && await service.TryWriteAsync(context))
-        {
-            return;
-        }
-
-        // The client's Accept header rules problem+json out; answer it anyway, it is the only form there is.
-        await httpContext.Response.WriteAsJsonAsync(Value, Value.GetType(), options: null, contentType: "application/problem+json");
+        await ProblemWriter.WriteAsync(httpContext, Value);
     }
 
     protected static void Document(EndpointBuilder builder, int statusCode)

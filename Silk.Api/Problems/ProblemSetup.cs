@@ -25,7 +25,9 @@ public static class ProblemSetup
     public static WebApplication UseSilkProblems(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // A bodiless 4xx (no route, wrong method, a framework refusal) gets a problem too, whatever Accept says.
+        app.UseStatusCodePages(static context => ProblemWriter.WriteAsync(
+            context.HttpContext, ApiProblems.Create(context.HttpContext.Response.StatusCode, ReasonOf(context.HttpContext.Response.StatusCode))));
         app.UseRouting();
         return app;
     }
@@ -36,6 +38,13 @@ public static class ProblemSetup
         app.UseMiddleware<JsonBodyLimitMiddleware>();
         return app;
     }
+
+    private static string ReasonOf(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "no such route",
+        StatusCodes.Status405MethodNotAllowed => "this route does not accept this method",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+    };
 
     /// <summary>
     /// An endpoint that reads a JSON body: bounded by the body limit, and documented with the problems any

@@ -35,7 +35,7 @@ public sealed partial class GraphStore
     {
         ArgumentNullException.ThrowIfNull(entityId);
         ArgumentNullException.ThrowIfNull(key);
-        ValueLimits.CheckString(key, "property key");
+        ValueLimits.CheckKey(key);
         ValueLimits.Check(value, key);
         return AppendAsync(new UpdateProperty(entityId, key, value), UpdateCheck(entityId, key, value), false, cancellationToken);
     }
@@ -76,6 +76,7 @@ public sealed partial class GraphStore
 
     private async Task<Hash> AppendAsync(GraphOp op, Func<MaterializedGraph, object?> check, bool validated, CancellationToken cancellationToken)
     {
+        ValueLimits.CheckIdentifiers(op);
         ThrowIfFaulted();
         var (hash, sequence) = Write(() => AppendLocked(op, check, validated));
         await CommitThroughAsync(sequence, cancellationToken).ConfigureAwait(false);

@@ -65,9 +65,10 @@ public sealed partial class GraphStore
     {
         ArgumentNullException.ThrowIfNull(entityId);
         ArgumentNullException.ThrowIfNull(properties);
+        ValueLimits.CheckId(entityId, "entity id");
         foreach (var (key, value) in properties)
         {
-            ValueLimits.CheckString(key, "property key");
+            ValueLimits.CheckKey(key);
             ValueLimits.Check(value, key);
         }
 
@@ -94,6 +95,7 @@ public sealed partial class GraphStore
 
     private static (Func<MaterializedGraph, object?> Check, bool Validated) DrainCheck(GraphOp op, int position)
     {
+        ValueLimits.CheckIdentifiers(op);
         switch (op)
         {
             case AddNode n:
@@ -103,7 +105,7 @@ public sealed partial class GraphStore
                 ValueLimits.Check(e.Properties);
                 return (EdgeCheck(e.EdgeType, e.SourceId, e.TargetId, e.Properties), false);
             case UpdateProperty u:
-                ValueLimits.CheckString(u.Key, "property key");
+                ValueLimits.CheckKey(u.Key);
                 ValueLimits.Check(u.Value, u.Key);
                 return (UpdateCheck(u.EntityIdValue, u.Key, u.Value), false);
             case Entries.RemoveNode or Entries.RemoveEdge:

@@ -34,6 +34,9 @@ public sealed partial class GraphStore
 
     public void RegisterTrustedAuthor(string authorId, string publicKeyHex) => _signatures.Authors.Register(authorId, publicKeyHex);
 
+    /// <summary>Stops trusting an author; false when it was not registered.</summary>
+    public bool UnregisterTrustedAuthor(string authorId) => _signatures.Authors.Unregister(authorId);
+
     public IReadOnlyDictionary<string, string> TrustedAuthors => _signatures.Authors.Snapshot();
 
     /// <summary>Strict mode: unsigned entries and entries from unregistered authors are dropped on merge.</summary>

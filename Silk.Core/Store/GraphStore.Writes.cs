@@ -39,7 +39,7 @@ public sealed partial class GraphStore
     {
         ArgumentNullException.ThrowIfNull(entityId);
         ArgumentNullException.ThrowIfNull(key);
-        ValueLimits.CheckString(key, "property key");
+        ValueLimits.CheckKey(key);
         ValueLimits.Check(value, key);
         return Append(new UpdateProperty(entityId, key, value), UpdateCheck(entityId, key, value));
     }
@@ -122,6 +122,7 @@ public sealed partial class GraphStore
     /// </summary>
     private Hash Append(GraphOp op, Func<MaterializedGraph, object?> check, bool validated = false)
     {
+        ValueLimits.CheckIdentifiers(op);
         ThrowIfFaulted();
         ObjectDisposedException.ThrowIf(_disposed, this);
         (Hash Hash, long Sequence) written;

@@ -22,6 +22,12 @@ internal static class ApiTestClient
         return await client.PatchAsync(U(path), content);
     }
 
+    public static async Task<HttpResponseMessage> PutJson(this HttpClient client, string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        return await client.PutAsync(U(path), content);
+    }
+
     public static Task<HttpResponseMessage> Get(this HttpClient client, string path) => client.GetAsync(U(path));
 
     public static Task<HttpResponseMessage> Delete(this HttpClient client, string path) => client.DeleteAsync(U(path));

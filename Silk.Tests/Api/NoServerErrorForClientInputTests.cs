@@ -7,7 +7,7 @@ namespace Silk.Tests.Api;
 
 /// <summary>
 /// No client mistake is a 500: hostile bodies (malformed, mistyped, deep, huge, invalid UTF-8 and
-/// UTF-16, wrong media types) to every POST and PATCH route, and hostile query values to every GET
+/// UTF-16, wrong media types) to every POST, PATCH and PUT route, and hostile query values to every GET
 /// route. Every answer is below 500, and every 4xx is problem+json.
 /// </summary>
 public sealed class NoServerErrorForClientInputTests(SilkApiFactory factory) : IClassFixture<SilkApiFactory>, IAsyncLifetime
@@ -25,50 +25,20 @@ public sealed class NoServerErrorForClientInputTests(SilkApiFactory factory) : I
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>A valid body per route; the mutations below are derived from it.</summary>
-    private static readonly Dictionary<string, string> ValidBodies = new()
-    {
-        ["POST /nodes"] = """{"node_id":"h-new","node_type":"person","label":"x","subtype":null,"properties":{"name":"x","email":"x@example.org"}}""",
-        ["PATCH /nodes/{id}"] = """{"properties":{"name":"y"}}""",
-        ["POST /edges"] = """{"edge_id":"h-e2","edge_type":"RELATES_TO","source_id":"h-node","target_id":"h-other","properties":{}}""",
-        ["PATCH /edges/{id}"] = """{"properties":{"w":1}}""",
-        ["POST /ontology/extensions"] = """{"node_types":{"h_t":{"description":"d","properties":{"p":{"value_type":"int","required":false,"constraints":{"min":0}}}}},"node_type_updates":{"entity":{"add_properties":{"q":{"value_type":"string"}}}}}""",
-        ["POST /graph/pattern-match"] = """{"type_sequence":["entity","entity"],"max_results":10}""",
-        ["POST /query"] = """{"nodes":"entity","subtype":null,"steps":[{"where":{"name":"h"}},{"follow":"*","direction":"both"},{"limit":5}],"limit":10,"select":"nodes"}""",
-        ["POST /batch"] = """[{"op":"add_node","node_id":"h-b","node_type":"entity","label":"b","properties":{"name":"b"}},{"op":"update_property","entity_id":"h-b","key":"k","value":[1,{"a":null}]}]""",
-        ["POST /observations"] = """{"source":"h","value":1.5,"metadata":{"k":"v"}}""",
-    };
-
-    private static readonly string[] HostileValues =
-    [
-        "null", "true", "0", "-1", "1.5", "-0", "1e999", "-1e999", "123456789012345678901234567890", "\"\"", "\"x\"",
-        "\"\\ud800\"", "\"\\udc00x\"", "\"\\u0000\"", "[]", "[null]", "{}", "{\"a\":{\"b\":[1,2,{\"c\":\"\\ud83d\"}]}}",
-        "\"" + new string('x', 70_000) + "\"", Nested(70, '[', ']'), Nested(70, "{\"a\":", "}"), Nested(3000, '[', ']'),
-    ];
-
-    private static readonly string[] HostileBodies =
-    [
-        "", " ", "\n", "null", "true", "0", "\"text\"", "[]", "[null]", "[[]]", "{}", "{\"\":1}", "{\"a\":1}", "{", "}", "[", "{\"a\"}",
-        "{\"a\":1,}", "{'a':1}", "{\"a\":1} trailing", "\uFEFF{}", "{\"a\":1}\n{\"b\":2}", "\u0000", "\"\\ud800\"",
-        Nested(5000, '[', ']'), Nested(5000, "{\"a\":", "}"), "[" + string.Join(",", Enumerable.Repeat("{}", 20_000)) + "]",
-    ];
-
-    private static readonly string[] MediaTypes = ["application/json", "application/x-ndjson", "application/json; charset=utf-16", "text/plain", "application/xml"];
-
-    public static IEnumerable<object[]> WriteRoutes() => ValidBodies.Keys.Select(k => new object[] { k });
+    public static IEnumerable<object[]> WriteRoutes() => HostileInputs.ValidBodies.Keys.Select(k => new object[] { k });
 
     [Theory]
     [MemberData(nameof(WriteRoutes))]
     public async Task Hostile_bodies_never_get_a_500(string route)
     {
         var failures = new List<string>();
-        var valid = ValidBodies[route];
-        foreach (var body in Mutations(valid).Concat(HostileBodies))
+        var valid = HostileInputs.ValidBodies[route];
+        foreach (var body in HostileInputs.Mutations(valid).Concat(HostileInputs.HostileBodies))
         {
             await Send(route, Encoding.UTF8.GetBytes(body), "application/json", failures);
         }
 
-        foreach (var media in MediaTypes) await Send(route, Encoding.UTF8.GetBytes(valid), media, failures);
+        foreach (var media in HostileInputs.MediaTypes) await Send(route, Encoding.UTF8.GetBytes(valid), media, failures);
         await Send(route, Encoding.UTF8.GetBytes(valid), null, failures);
         await Send(route, [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D], "application/json", failures); // {"\xFF\xFE":1}
         await Send(route, [0xC3, 0x28], "application/json", failures);
@@ -83,11 +53,11 @@ public sealed class NoServerErrorForClientInputTests(SilkApiFactory factory) : I
     {
         var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
-            .Where(r => (r.StartsWith("POST ", StringComparison.Ordinal) || r.StartsWith("PATCH ", StringComparison.Ordinal)) && !IsBodiless(r))
+            .Where(r => (r.StartsWith("POST ", StringComparison.Ordinal) || r.StartsWith("PATCH ", StringComparison.Ordinal) || r.StartsWith("PUT ", StringComparison.Ordinal)) && !IsBodiless(r))
             .ToHashSet();
 
-        Assert.Subset(ValidBodies.Keys.ToHashSet(), routes);
-        Assert.Superset(ValidBodies.Keys.ToHashSet(), routes);
+        Assert.Subset(HostileInputs.ValidBodies.Keys.ToHashSet(), routes);
+        Assert.Superset(HostileInputs.ValidBodies.Keys.ToHashSet(), routes);
 
         foreach (var bodiless in new[] { "/quarantine/revalidate", "/compact?safe=x", "/compact?safe=" })
         {
@@ -130,14 +100,14 @@ public sealed class NoServerErrorForClientInputTests(SilkApiFactory factory) : I
 
     // The MessagePack sync routes get their hostile bodies in Silk.Tests/Peers/SyncApiErrorTests.
     private static bool IsBodiless(string route) =>
-        route is "POST /quarantine/revalidate" or "POST /compact" or "POST /sync/run" or "POST /peers/{peer_id}/sync" or "POST /auth/tail-token"
+        route is "POST /quarantine/revalidate" or "POST /compact" or "POST /sync/run" or "POST /peers/{peer_id}/sync" or "POST /auth/tail-token" or "POST /signing/key"
         || route.StartsWith("POST /sync/", StringComparison.Ordinal);
 
     private async Task Send(string route, byte[] body, string? mediaType, List<string> failures)
     {
         var space = route.IndexOf(' ', StringComparison.Ordinal);
         var method = new HttpMethod(route[..space]);
-        var path = route[(space + 1)..].Replace("{id}", route.Contains("edges", StringComparison.Ordinal) ? "h-edge" : "h-node", StringComparison.Ordinal);
+        var path = HostileInputs.PathOf(route[(space + 1)..]);
         using var request = new HttpRequestMessage(method, ApiTestClient.U(path)) { Content = new ByteArrayContent(body) };
         if (mediaType is not null) request.Content.Headers.TryAddWithoutValidation("Content-Type", mediaType);
         using var response = await _client.SendAsync(request);
@@ -147,90 +117,6 @@ public sealed class NoServerErrorForClientInputTests(SilkApiFactory factory) : I
 
     private static async Task Check(string what, HttpResponseMessage response, List<string> failures)
     {
-        var status = (int)response.StatusCode;
-        if (status >= 500)
-        {
-            failures.Add($"{status} for {what}: {await response.Content.ReadAsStringAsync()}");
-        }
-        else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-        {
-            failures.Add($"{status} without problem+json for {what}");
-        }
+        if (await HostileInputs.ProblemWith(response) is { } problem) failures.Add($"{problem} for {what}");
     }
-
-    /// <summary>Each top-level field (and each field one level down) replaced by every hostile value, dropped, or joined by an unknown field.</summary>
-    private static IEnumerable<string> Mutations(string valid)
-    {
-        var root = System.Text.Json.Nodes.JsonNode.Parse(valid)!;
-        foreach (var (path, _) in Fields(root))
-        {
-            foreach (var value in HostileValues) yield return Replace(root, path, value);
-            yield return Replace(root, path, null);
-        }
-
-        if (root is System.Text.Json.Nodes.JsonObject)
-        {
-            var extra = root.DeepClone().AsObject();
-            extra["unexpected_field"] = 1;
-            yield return extra.ToJsonString();
-        }
-    }
-
-    private static IEnumerable<(string[] Path, System.Text.Json.Nodes.JsonNode? Node)> Fields(System.Text.Json.Nodes.JsonNode node, int depth = 0)
-    {
-        if (depth > 3) yield break;
-        switch (node)
-        {
-            case System.Text.Json.Nodes.JsonObject obj:
-                foreach (var (key, child) in obj)
-                {
-                    yield return ([key], child);
-                    if (child is not null)
-                    {
-                        foreach (var (sub, n) in Fields(child, depth + 1)) yield return ([key, .. sub], n);
-                    }
-                }
-
-                break;
-            case System.Text.Json.Nodes.JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    yield return ([$"#{i}"], array[i]);
-                    if (array[i] is { } child)
-                    {
-                        foreach (var (sub, n) in Fields(child, depth + 1)) yield return ([$"#{i}", .. sub], n);
-                    }
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>The document with the field at <paramref name="path"/> set to raw JSON, or removed when null.</summary>
-    private static string Replace(System.Text.Json.Nodes.JsonNode root, string[] path, string? raw)
-    {
-        const string Marker = "\u0001HOSTILE\u0001";
-        var copy = root.DeepClone();
-        var parent = copy;
-        foreach (var step in path[..^1]) parent = step.StartsWith('#') ? parent!.AsArray()[int.Parse(step[1..], System.Globalization.CultureInfo.InvariantCulture)] : parent![step];
-        var last = path[^1];
-        if (parent is System.Text.Json.Nodes.JsonArray arr)
-        {
-            var index = int.Parse(last[1..], System.Globalization.CultureInfo.InvariantCulture);
-            if (raw is null) arr.RemoveAt(index);
-            else arr[index] = Marker;
-        }
-        else if (parent is System.Text.Json.Nodes.JsonObject obj)
-        {
-            if (raw is null) obj.Remove(last);
-            else obj[last] = Marker;
-        }
-
-        return copy.ToJsonString().Replace("\"\\u0001HOSTILE\\u0001\"", raw ?? "", StringComparison.Ordinal);
-    }
-
-    private static string Nested(int depth, char open, char close) => new string(open, depth) + new string(close, depth);
-
-    private static string Nested(int depth, string open, string close) =>
-        string.Concat(Enumerable.Repeat(open, depth)) + "1" + string.Concat(Enumerable.Repeat(close, depth));
 }

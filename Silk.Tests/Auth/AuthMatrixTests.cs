@@ -97,6 +97,14 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         ["DELETE /peers/{peer_id}"] = ("admin", Get("/peers/m-peer", HttpMethod.Delete)),
         ["POST /peers/{peer_id}/sync"] = ("admin", Get("/peers/m-unknown/sync", HttpMethod.Post)),
         ["POST /auth/tail-token"] = ("read", Get("/auth/tail-token", HttpMethod.Post)),
+        ["GET /signing"] = ("admin", Get("/signing")),
+        ["GET /signing/key"] = ("admin", Get("/signing/key")),
+        ["POST /signing/key"] = ("admin", Get("/signing/key", HttpMethod.Post)),
+        ["PUT /signing/key"] = ("admin", Json(HttpMethod.Put, "/signing/key", $$"""{"private_key":"{{new string('7', 64)}}"}""")),
+        ["GET /signing/authors"] = ("admin", Get("/signing/authors")),
+        ["PUT /signing/authors/{author_id}"] = ("admin", Json(HttpMethod.Put, "/signing/authors/m-author", $$"""{"public_key":"{{new string('a', 64)}}"}""")),
+        ["DELETE /signing/authors/{author_id}"] = ("admin", Get("/signing/authors/m-author", HttpMethod.Delete)),
+        ["PUT /signing/strict"] = ("admin", Json(HttpMethod.Put, "/signing/strict", """{"require_signatures":false}""")),
     };
 
     [Fact]

@@ -61,7 +61,11 @@ public class GraphStoreWriteTests
         Assert.Equal("endpoint_not_found", Assert.Throws<ValidationException>(() => store.AddEdge("e", "KNOWS", "alice", "nobody")).Rule);
         store.AddNode("srv", "server", "S", Name("s"));
         Assert.Equal("invalid_target", Assert.Throws<SchemaException>(() => store.AddEdge("e", "KNOWS", "alice", "srv")).Rule);
-        Assert.Equal("value_limit", Assert.Throws<ValidationException>(() => store.AddNode("big", "person", "B", ValueMap.Of(("name", new string('x', 1_048_577))))).Rule);
+        var tooBig = Assert.Throws<ValueLimitException>(() => store.AddNode("big", "person", "B", ValueMap.Of(("name", new string('x', 1_048_577)))));
+        Assert.Equal(("value_limit", "max_string_bytes", 1_048_576), (tooBig.Rule, tooBig.Limit, tooBig.Bound));
+        Assert.Equal("max_id_bytes", Assert.Throws<ValueLimitException>(() => store.AddNode(new string('i', 1_025), "person", "B", Name("b"))).Limit);
+        Assert.Equal("max_id_bytes", Assert.Throws<ValueLimitException>(() => store.RemoveEdge(new string('é', 513))).Limit);
+        Assert.Equal("max_key_bytes", Assert.Throws<ValueLimitException>(() => store.UpdateProperty("alice", new string('k', 1_025), 1L)).Limit);
 
         Assert.Equal(before + 1, store.EntryCount);
         Assert.True(clock.PhysicalMs <= store.Clock.PhysicalMs);
