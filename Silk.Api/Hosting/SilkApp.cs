@@ -1,5 +1,6 @@
 using Silk.Api.Batch;
 using Silk.Api.Compaction;
+using Silk.Api.Diagnostics;
 using Silk.Api.Edges;
 using Silk.Api.Graph;
 using Silk.Api.Health;
@@ -31,6 +32,7 @@ public static class SilkApp
         builder.RestoreUrlPrecedence(args);
 
         builder.Services.AddSilkOptions();
+        builder.Services.AddSilkDiagnostics(builder.Configuration);
         builder.Services.AddSilkJson();
         builder.Services.AddSilkProblems();
         builder.Services.AddSilkOpenApi();
@@ -40,6 +42,7 @@ public static class SilkApp
 
         var app = builder.Build();
 
+        app.UseSlowRequestLogging();
         app.UseSilkProblems();
         app.MapSilkOpenApi();
         app.MapHealthApi();
@@ -58,9 +61,8 @@ public static class SilkApp
         app.MapSyncApi();
         app.MapPeersApi();
 
-        var store = app.OpenSilkStore();
-        app.LogStartupInfo(store);
-        app.OpenSilkPeers();
+        app.OpenSilkStore();
+        app.UseGracefulShutdown();
         return app;
     }
 }

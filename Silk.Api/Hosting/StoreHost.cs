@@ -1,3 +1,4 @@
+using Silk.Core.Diagnostics;
 using Silk.Core.Persistence;
 using Silk.Core.Schema;
 using Silk.Core.Store;
@@ -10,14 +11,16 @@ namespace Silk.Api.Hosting;
 /// settings (created in <c>Silk:DataPath</c> on first start, reopened afterwards) and disposed at shutdown.
 /// Endpoints take it from dependency injection.
 /// </summary>
-public sealed class StoreHost : IDisposable
+public sealed partial class StoreHost : IDisposable
 {
     public const string ObservationsFileName = "observations.db";
 
+    private readonly ILogger? _logger;
     private bool _disposed;
 
-    private StoreHost(GraphStore store, IEntryStore metadata, ObservationLog observations, string dataPath)
+    private StoreHost(GraphStore store, IEntryStore metadata, ObservationLog observations, string dataPath, ILogger? logger)
     {
+        _logger = logger;
         Store = store;
         Metadata = metadata;
         Observations = observations;
@@ -46,19 +49,12 @@ public sealed class StoreHost : IDisposable
     /// matter for a new store: an existing one keeps its own. Settings that cannot work, and a store that
     /// cannot be opened (in use by another process, damaged), throw <see cref="SilkSettingsException"/>.
     /// </summary>
-    public static StoreHost Open(SilkOptions options, IConfiguration configuration)
+    /// <remarks>The numbers and names among the settings are checked by <see cref="SilkOptionsValidator"/> before they get here.</remarks>
+    public static StoreHost Open(SilkOptions options, IConfiguration configuration, SilkMetrics? metrics = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var durability = DurabilitySetting.Parse(options.Durability);
-        if (options.ObservationMaxAgeSeconds <= 0)
-        {
-            throw new SilkSettingsException($"Setting Silk:ObservationMaxAgeSeconds is {options.ObservationMaxAgeSeconds}; it must be positive.");
-        }
-
-        if (options.MaxBodyBytes <= 0)
-        {
-            throw new SilkSettingsException($"Setting Silk:MaxBodyBytes is {options.MaxBodyBytes}; it must be positive.");
-        }
+        var storeOptions = new GraphStoreOptions { Metrics = metrics };
 
         var ontology = OntologySettings.Load(configuration, options);
         var dataPath = Path.GetFullPath(string.IsNullOrWhiteSpace(options.DataPath) ? "./data" : options.DataPath);
@@ -70,13 +66,13 @@ public sealed class StoreHost : IDisposable
             entries = new LiteDbEntryStore(dataPath, durability);
             var instanceId = string.IsNullOrEmpty(options.InstanceId) ? null : options.InstanceId;
             store = string.IsNullOrWhiteSpace(options.BootstrapFrom)
-                ? GraphStore.Open(entries, ontology, instanceId)
-                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom), instanceId);
+                ? GraphStore.Open(entries, ontology, instanceId, storeOptions)
+                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom), instanceId, storeOptions);
             var metadata = entries;
             entries = null; // owned by the store now
             var observations = new ObservationLog(Path.Combine(dataPath, ObservationsFileName), TimeSpan.FromSeconds(options.ObservationMaxAgeSeconds));
             var ignored = !string.IsNullOrEmpty(options.InstanceId) && options.InstanceId != store.InstanceId ? options.InstanceId : null;
-            return new StoreHost(store, metadata, observations, dataPath) { IgnoredInstanceId = ignored };
+            return new StoreHost(store, metadata, observations, dataPath, logger) { IgnoredInstanceId = ignored };
         }
         catch (SchemaException ex)
         {
@@ -102,7 +98,13 @@ public sealed class StoreHost : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        var entries = Store.EntryCount;
         Observations.Dispose();
         Store.Dispose();
+        if (_logger is not null) LogClosed(_logger, DataPath, entries);
     }
+
+    [LoggerMessage(EventId = Diagnostics.LogEvents.StoreClosed, Level = LogLevel.Information,
+        Message = "Silk store at {DataPath} closed: {EntryCount} entries, journal folded into LiteDB and checkpointed")]
+    private static partial void LogClosed(ILogger logger, string dataPath, int entryCount);
 }

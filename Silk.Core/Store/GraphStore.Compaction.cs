@@ -90,6 +90,7 @@ public sealed partial class GraphStore
             _commitGate.Release();
         }
 
+        _options.Metrics?.Compacted();
         RingBell(); // tails holding pre-compaction cursors wake and learn they are stale
         return hash;
     }

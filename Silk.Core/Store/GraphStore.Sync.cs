@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Clock;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
@@ -118,13 +119,29 @@ public sealed partial class GraphStore
     public MergeResult Merge(IReadOnlyList<Entry> entries, bool holdUnresolved = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        var started = Stopwatch.GetTimestamp();
         VerifyAll(entries);
         ThrowIfFaulted();
         var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
         // Wait for (and check) the durability of what this merge inserted, not just for a flush:
         // a merge must not report entries as inserted when persisting them failed.
         CommitThrough(lastSequence);
+        _options.Metrics?.WriteDone(local: false, started);
         return result;
+    }
+
+    /// <summary>Under the write lock: counts what a merge inserted, and how much of it landed in quarantine.</summary>
+    private void CountMerged(List<Entry> inserted)
+    {
+        if (_options.Metrics is not { } metrics || inserted.Count == 0) return;
+        metrics.Appended(local: false, inserted.Count);
+        var quarantined = 0;
+        foreach (var entry in inserted)
+        {
+            if (_graph.IsQuarantined(entry.Hash)) quarantined++;
+        }
+
+        metrics.Quarantined(quarantined);
     }
 
     private static void VerifyAll(IReadOnlyList<Entry> entries)
@@ -254,6 +271,7 @@ public sealed partial class GraphStore
         }
 
         Stage(inserted, events);
+        CountMerged(inserted);
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
         var lastSequence = inserted.Count == 0 ? -1 : _log.LastSequence;
         return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads), lastSequence);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
 using Silk.Core.Schema;
@@ -124,6 +125,7 @@ public sealed partial class GraphStore
     {
         ThrowIfFaulted();
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var started = Stopwatch.GetTimestamp();
         (Hash Hash, long Sequence) written;
         _lock.EnterWriteLock();
         try
@@ -136,6 +138,7 @@ public sealed partial class GraphStore
         }
 
         CommitThrough(written.Sequence);
+        _options.Metrics?.WriteDone(local: true, started);
         return written.Hash;
     }
 
@@ -150,6 +153,7 @@ public sealed partial class GraphStore
             : before is null ? [ChangeEvent.From(created, local: true)]
             : [ChangeEvent.From(created, local: true), .. LeftQuarantine(before)];
         Stage(created, events);
+        _options.Metrics?.Appended(local: true, 1);
         return (created.Hash, _log.SequenceOf(created.Hash));
     }
 

@@ -13,4 +13,7 @@ public sealed record GraphStoreOptions
 
     /// <summary>Called when a change subscriber throws; the write itself is never affected.</summary>
     public Action<Exception>? OnSubscriberError { get; init; }
+
+    /// <summary>Where the store counts its work (entries appended, write latency, commit batches, compactions); null counts nothing.</summary>
+    public Diagnostics.SilkMetrics? Metrics { get; init; }
 }
