@@ -41,6 +41,9 @@ public sealed partial class StoreHost : IDisposable
     /// <summary>The configured instance id when the store already had another one (the store's wins).</summary>
     public string? IgnoredInstanceId { get; private init; }
 
+    /// <summary>The store's long operations (open, bootstrap, compaction): running, and the last of each kind.</summary>
+    public OperationTracker Operations { get; private init; } = new();
+
     /// <summary>Open and not faulted: writes can be persisted.</summary>
     public bool IsReady => !_disposed && !Store.IsFaulted;
 
@@ -54,7 +57,8 @@ public sealed partial class StoreHost : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var durability = DurabilitySetting.Parse(options.Durability);
-        var storeOptions = new GraphStoreOptions { Metrics = metrics };
+        var operations = new OperationTracker { Reported = status => LogOperation(logger, status) };
+        var storeOptions = new GraphStoreOptions { Metrics = metrics, Operations = operations };
 
         var ontology = OntologySettings.Load(configuration, options);
         var dataPath = Path.GetFullPath(string.IsNullOrWhiteSpace(options.DataPath) ? "./data" : options.DataPath);
@@ -72,7 +76,7 @@ public sealed partial class StoreHost : IDisposable
             entries = null; // owned by the store now
             var observations = new ObservationLog(Path.Combine(dataPath, ObservationsFileName), TimeSpan.FromSeconds(options.ObservationMaxAgeSeconds));
             var ignored = !string.IsNullOrEmpty(options.InstanceId) && options.InstanceId != store.InstanceId ? options.InstanceId : null;
-            return new StoreHost(store, metadata, observations, dataPath, logger) { IgnoredInstanceId = ignored };
+            return new StoreHost(store, metadata, observations, dataPath, logger) { IgnoredInstanceId = ignored, Operations = operations };
         }
         catch (SchemaException ex)
         {
@@ -103,6 +107,21 @@ public sealed partial class StoreHost : IDisposable
         Store.Dispose();
         if (_logger is not null) LogClosed(_logger, DataPath, entries);
     }
+
+    private static void LogOperation(ILogger? logger, OperationStatus status)
+    {
+        if (logger is null) return;
+        if (status.Running) LogProgress(logger, status.Name, status.Percent, status.Done, status.Total, status.RatePerSecond);
+        else LogDone(logger, status.Name, status.Done, status.Elapsed.TotalSeconds, status.RatePerSecond);
+    }
+
+    [LoggerMessage(EventId = Diagnostics.LogEvents.OperationProgress, Level = LogLevel.Information,
+        Message = "Silk {Operation}: {Percent:F0} % ({Done} of {Total} steps) at {Rate:F0} steps/s")]
+    private static partial void LogProgress(ILogger logger, string operation, double percent, long done, long total, double rate);
+
+    [LoggerMessage(EventId = Diagnostics.LogEvents.OperationDone, Level = LogLevel.Information,
+        Message = "Silk {Operation} done: {Done} steps in {Seconds:F2} s ({Rate:F0} steps/s)")]
+    private static partial void LogDone(ILogger logger, string operation, long done, double seconds, double rate);
 
     [LoggerMessage(EventId = Diagnostics.LogEvents.StoreClosed, Level = LogLevel.Information,
         Message = "Silk store at {DataPath} closed: {EntryCount} entries, journal folded into LiteDB and checkpointed")]

@@ -353,9 +353,12 @@ public sealed partial class GraphStore
             throw new SyncRejectedException("a snapshot must start with a define_ontology entry or a checkpoint holding one");
         }
 
+        // Two passes over the entries (verify, then insert parents first), then one graph rebuild.
+        using var progress = options.Operations?.Start("bootstrap", 2L * snapshot.Entries.Count);
         foreach (var entry in snapshot.Entries)
         {
             if (!entry.VerifyHash()) throw new SyncRejectedException($"entry hash verification failed: {entry.Hash.ToHex()}");
+            progress?.Advance();
         }
 
         var newest = snapshot.Entries.Select(e => e.Clock).Aggregate((a, b) => a.CompareTime(b) >= 0 ? a : b);
@@ -366,7 +369,11 @@ public sealed partial class GraphStore
             var rest = snapshot.Entries.Skip(1).ToDictionary(e => e.Hash);
             var (order, unresolved) = store.ParentsFirst(rest);
             if (unresolved.Count > 0) throw new SyncRejectedException($"{unresolved.Count} entries have unresolvable parents");
-            foreach (var entry in order) store._log.Append(entry);
+            foreach (var entry in order)
+            {
+                store._log.Append(entry);
+                progress?.Advance();
+            }
             store._graph.Rebuild(store._log.TopologicalOrder());
             store.Acknowledge(store._log.LastSequence);
             return 0;

@@ -16,4 +16,7 @@ public sealed record GraphStoreOptions
 
     /// <summary>Where the store counts its work (entries appended, write latency, commit batches, compactions); null counts nothing.</summary>
     public Diagnostics.SilkMetrics? Metrics { get; init; }
+
+    /// <summary>Where the store reports long operations (open, bootstrap, compaction) as they progress; null reports nothing.</summary>
+    public Diagnostics.OperationTracker? Operations { get; init; }
 }
