@@ -129,14 +129,19 @@ internal sealed class SilkProcess : IDisposable
     public void Stop()
     {
         if (_process is not { HasExited: false } process) return;
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            kill.WaitForExit(5_000);
-        }
-
+        SendSigterm();
         if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
         process.WaitForExit(10_000);
         Append($"--- stopped (SIGTERM), exit code {process.ExitCode}");
+    }
+
+    /// <summary>Sends SIGTERM and returns at once.</summary>
+    public void SendSigterm()
+    {
+        if (_process is not { HasExited: false } process) return;
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5_000);
+        Append("--- SIGTERM sent");
     }
 
     public string Output
