@@ -32,7 +32,7 @@ public sealed partial class SlowRequestLogging(RequestDelegate next, IOptions<Si
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (elapsed >= _threshold && logger.IsEnabled(LogLevel.Warning))
             {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } raw ? "/" + raw.Trim('/') : "(no route)";
                 if (!IsWaitingByDesign(route))
                 {
                     LogSlowRequest(logger, context.Request.Method, route, context.Response.StatusCode, elapsed.TotalMilliseconds);

@@ -90,6 +90,11 @@ public static partial class HostingSetup
             var store = host.Store;
             logger.LogStore(host.DataPath, store.InstanceId, store.EntryCount, DurabilitySetting.Name(store.Durability));
             if (host.IgnoredInstanceId is { } ignored) logger.LogInstanceIdIgnored(ignored, store.InstanceId);
+            var telemetry = app.Services.GetRequiredService<IOptions<SilkOptions>>().Value.Telemetry;
+            if (app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null)
+            {
+                logger.LogTelemetry(telemetry.OtlpEndpoint, telemetry.OtlpProtocol, telemetry.ExportIntervalSeconds);
+            }
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -118,6 +123,10 @@ public static partial class HostingSetup
     [LoggerMessage(EventId = LogEvents.InstanceIdIgnored, Level = LogLevel.Warning,
         Message = "Setting Silk:InstanceId ({Configured}) is ignored: this store was created as {InstanceId} and keeps that id")]
     private static partial void LogInstanceIdIgnored(this ILogger logger, string configured, string instanceId);
+
+    [LoggerMessage(EventId = LogEvents.TelemetryExport, Level = LogLevel.Information,
+        Message = "Exporting metrics to the OTLP collector at {Endpoint} ({Protocol}) every {IntervalSeconds} s")]
+    private static partial void LogTelemetry(this ILogger logger, string endpoint, string protocol, double intervalSeconds);
 
     [LoggerMessage(EventId = LogEvents.CannotStart, Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
     private static partial void LogSettingsProblem(this ILogger logger, string problem);

@@ -54,6 +54,12 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
             metrics.Exchanged(peerId, ok: true, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
             LogExchanged(logger, peerId, result.Pulled, result.Pushed, remote.BytesSent, remote.BytesReceived, clock.Elapsed.TotalMilliseconds);
             if (failuresBefore > 0) Recovered(peerId, failuresBefore);
+            if (result.Quarantined > 0)
+            {
+                var source = $"peer {peerId}";
+                StoreLog.Quarantined(logger, result.Quarantined, result.Pulled, source);
+            }
+
             return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))

@@ -130,18 +130,18 @@ public sealed partial class GraphStore
         return result;
     }
 
-    /// <summary>Under the write lock: counts what a merge inserted, and how much of it landed in quarantine.</summary>
-    private void CountMerged(List<Entry> inserted)
+    /// <summary>Under the write lock: how many of the entries a merge inserted landed in quarantine (and the metrics).</summary>
+    private int CountMerged(List<Entry> inserted)
     {
-        if (_options.Metrics is not { } metrics || inserted.Count == 0) return;
-        metrics.Appended(local: false, inserted.Count);
         var quarantined = 0;
         foreach (var entry in inserted)
         {
             if (_graph.IsQuarantined(entry.Hash)) quarantined++;
         }
 
-        metrics.Quarantined(quarantined);
+        _options.Metrics?.Appended(local: false, inserted.Count);
+        _options.Metrics?.Quarantined(quarantined);
+        return quarantined;
     }
 
     private static void VerifyAll(IReadOnlyList<Entry> entries)
@@ -271,10 +271,10 @@ public sealed partial class GraphStore
         }
 
         Stage(inserted, events);
-        CountMerged(inserted);
+        var quarantined = CountMerged(inserted);
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
         var lastSequence = inserted.Count == 0 ? -1 : _log.LastSequence;
-        return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads), lastSequence);
+        return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads) { Quarantined = quarantined }, lastSequence);
     }
 
     private const string PreCompactionRoot =

@@ -135,6 +135,15 @@ internal sealed class SilkProcess : IDisposable
         Append($"--- stopped (SIGTERM), exit code {process.ExitCode}");
     }
 
+    /// <summary>Waits for the process to end by itself (and for its output to be read); returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was not started");
+        if (!process.WaitForExit(timeout)) throw new TimeoutException($"{Name} still runs after {timeout}:\n{Output}");
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
     /// <summary>Sends SIGTERM and returns at once.</summary>
     public void SendSigterm()
     {
