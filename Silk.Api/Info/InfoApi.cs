@@ -15,13 +15,13 @@ namespace Silk.Api.Info;
 /// <param name="OntologyHash">Content hash of the resolved ontology.</param>
 /// <param name="ProtocolVersion">The sync protocol version this server speaks.</param>
 /// <param name="Durability">When a write is acknowledged: <c>fsync</c> (on disk), <c>process</c> (handed to the operating system) or <c>memory</c> (not persisted).</param>
-/// <param name="Operations">Long operations of the store (open, bootstrap, compaction): the running ones and the last of each kind since the server started.</param>
+/// <param name="Operations">Long operations of the store (open, bootstrap, compaction, revalidate): the running ones and the last of each kind since the server started.</param>
 public sealed record StoreInfo(
     string InstanceId, ulong PhysicalMs, uint Logical, int EntryCount, IReadOnlyList<string> Heads,
     int NodeCount, int EdgeCount, string OntologyHash, uint ProtocolVersion, string Durability, IReadOnlyList<OperationView> Operations);
 
 /// <summary>One long operation of the store.</summary>
-/// <param name="Name"><c>open</c> (reload and verify the log at startup), <c>bootstrap</c> (a new store from a snapshot) or <c>compaction</c>.</param>
+/// <param name="Name"><c>open</c> (reload and verify the log at startup), <c>bootstrap</c> (a new store from a snapshot), <c>compaction</c> or <c>revalidate</c> (the graph rebuilt against the schema).</param>
 /// <param name="Running">Still running.</param>
 /// <param name="Percent">Progress, 0-100.</param>
 /// <param name="Done">Steps done (entries decoded, verified or replayed).</param>
@@ -44,7 +44,7 @@ public static class InfoApi
             .WithTags("Info")
             .WithName("GetInfo")
             .WithSummary("About this store")
-            .WithDescription("Instance id, clock, entry count, heads, node and edge counts, ontology hash, protocol version and durability mode, and the store's long operations (open, bootstrap, compaction) with their progress.");
+            .WithDescription("Instance id, clock, entry count, heads, node and edge counts, ontology hash, protocol version and durability mode, and the store's long operations (open, bootstrap, compaction, revalidate) with their progress.");
         return app;
     }
 

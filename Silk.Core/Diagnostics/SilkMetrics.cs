@@ -27,7 +27,7 @@ public sealed class SilkMetrics
         Meter = meter;
         _appended = meter.CreateCounter<long>("silk.entries.appended", "{entry}", "Entries added to the log, by source: local (written here) or merged (from a peer).");
         _quarantined = meter.CreateCounter<long>("silk.entries.quarantined", "{entry}", "Merged entries that arrived in quarantine (valid, but refused by this store's schema).");
-        _writeDuration = meter.CreateHistogram<double>("silk.write.duration", "s", "Time from a write's (or merge's) call to its durable acknowledgement, by source.");
+        _writeDuration = meter.CreateHistogram<double>("silk.write.duration", "s", "Time from a write call (one node, edge or property write, a batch, a merge) to its durable acknowledgement, by source.");
         _commitBatch = meter.CreateHistogram<int>("silk.commit.batch_size", "{entry}", "Entries persisted by one durable group commit.");
         _compactions = meter.CreateCounter<long>("silk.compaction.runs", "{run}", "Completed compactions (the log replaced by a checkpoint).");
     }

@@ -84,8 +84,8 @@ public sealed partial class GraphStore
 
     private static GraphStore Reload(IEntryStore storage, IReadOnlyList<StoredEntry> stored, GraphStoreOptions options)
     {
-        // Two passes over the entries (decode and verify, then replay into the log), then one graph rebuild.
-        using var progress = options.Operations?.Start("open", 2L * stored.Count);
+        // Two passes over the entries (decode and verify each, then replay all but the root into the log), then one graph rebuild.
+        using var progress = options.Operations?.Start("open", (2L * stored.Count) - 1);
         var entries = new Entry[stored.Count];
         for (var i = 0; i < stored.Count; i++)
         {

@@ -353,8 +353,8 @@ public sealed partial class GraphStore
             throw new SyncRejectedException("a snapshot must start with a define_ontology entry or a checkpoint holding one");
         }
 
-        // Two passes over the entries (verify, then insert parents first), then one graph rebuild.
-        using var progress = options.Operations?.Start("bootstrap", 2L * snapshot.Entries.Count);
+        // Two passes over the entries (verify each, then insert all but the root parents first), then one graph rebuild.
+        using var progress = options.Operations?.Start("bootstrap", (2L * snapshot.Entries.Count) - 1);
         foreach (var entry in snapshot.Entries)
         {
             if (!entry.VerifyHash()) throw new SyncRejectedException($"entry hash verification failed: {entry.Hash.ToHex()}");

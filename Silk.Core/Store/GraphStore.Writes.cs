@@ -105,6 +105,8 @@ public sealed partial class GraphStore
     /// <summary>Re-judges every entry against the current schema; returns how many left quarantine.</summary>
     public int Revalidate()
     {
+        // A rebuild of the whole graph from the log: one step, reported when it ends.
+        using var progress = _options.Operations?.Start("revalidate", 1);
         var released = Write(() =>
         {
             var before = QuarantinedHashes();
@@ -114,6 +116,7 @@ public sealed partial class GraphStore
             return left.Count;
         });
         CommitThrough(-1);
+        progress?.Advance();
         return released;
     }
 

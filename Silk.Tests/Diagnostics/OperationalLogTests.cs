@@ -115,5 +115,43 @@ public sealed class OperationalLogTests
         Assert.Contains(logs.Lines, l => l.EventId == LogEvents.OperationDone && l.Message.StartsWith("Silk compaction done", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.EventId == LogEvents.Compacted);
         Assert.Contains(logs.Lines, l => l.EventId == LogEvents.StoreOpened);
+
+        using (var revalidated = await client.PostAsync(ApiTestClient.U("/quarantine/revalidate"), null)) await revalidated.Json(HttpStatusCode.OK);
+        using var after = await client.Get("/info");
+        var revalidate = Assert.Single((await after.Json(HttpStatusCode.OK)).GetProperty("operations").EnumerateArray(), o => o.Str("name") == "revalidate");
+        Assert.False(revalidate.GetProperty("running").GetBoolean());
+        Assert.Equal(1, revalidate.GetProperty("done").GetInt64());
+    }
+
+    [Fact]
+    public async Task Reopening_a_store_is_listed_in_info_with_every_entry_verified_and_replayed()
+    {
+        var first = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Gossip:IntervalSeconds"] = "0" });
+        try
+        {
+            using (var client = first.CreateClient())
+            {
+                foreach (var id in new[] { "o1", "o2", "o3" }) await client.CreateNode(id);
+                using var info = await client.Get("/info");
+                Assert.DoesNotContain((await info.Json(HttpStatusCode.OK)).GetProperty("operations").EnumerateArray(), o => o.Str("name") == "open");
+            }
+
+            await first.DisposeAsyncKeepingFolder();
+            await using var second = first.OnSameFolder();
+            using var reopened = second.CreateClient();
+            using var again = await reopened.Get("/info");
+            var body = await again.Json(HttpStatusCode.OK);
+            var open = Assert.Single(body.GetProperty("operations").EnumerateArray(), o => o.Str("name") == "open");
+            var entries = body.GetProperty("entry_count").GetInt64();
+            Assert.Equal(4, entries);
+            Assert.Equal((2 * entries) - 1, open.GetProperty("total").GetInt64());
+            Assert.Equal(open.GetProperty("total").GetInt64(), open.GetProperty("done").GetInt64());
+            Assert.Equal(100, open.GetProperty("percent").GetDouble());
+            Assert.False(open.GetProperty("running").GetBoolean());
+        }
+        finally
+        {
+            SilkApiFactory.DeleteFolder(first.DataPath);
+        }
     }
 }
