@@ -169,8 +169,15 @@ public sealed class LiteDbEntryStore : IEntryStore
     internal long JournalBytes => _journal.Length;
 
     /// <summary>Bytes on disk of the database, its log and the journal.</summary>
-    public long FileBytes =>
-        new[] { DatabasePath, Path.Combine(Folder, StampedLogStream.FileName), _journal.Path }.Where(File.Exists).Sum(p => new FileInfo(p).Length);
+    public long FileBytes => FilesIn(Folder).Select(f => f.Path).Where(File.Exists).Sum(p => new FileInfo(p).Length);
+
+    /// <summary>The files of a store kept in <paramref name="folder"/>, by role: <c>database</c>, <c>log</c> (LiteDB's) and <c>journal</c>.</summary>
+    public static IReadOnlyList<(string Role, string Path)> FilesIn(string folder) =>
+    [
+        ("database", Path.Combine(folder, FileName)),
+        ("log", Path.Combine(folder, StampedLogStream.FileName)),
+        ("journal", Path.Combine(folder, EntryJournal.FileName)),
+    ];
 
     public IReadOnlyList<StoredEntry> LoadEntries()
     {

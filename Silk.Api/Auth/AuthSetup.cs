@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
-using Silk.Api.OpenApi;
+using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
+using Silk.Api.OpenApi;
 
 namespace Silk.Api.Auth;
 
@@ -88,10 +89,10 @@ public static partial class AuthSetup
         + $"but Urls (or HTTP_PORTS / Kestrel:Endpoints) names {string.Join(", ", addresses)}. Configure keys in {ApiKeyRing.SectionName}, "
         + "or listen on 127.0.0.1 / localhost.");
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.AuthOff, Level = LogLevel.Warning,
         Message = "Authentication is OFF: no API keys in {Setting}. Every route is open to anyone who can connect, so the server listens on loopback only.")]
     private static partial void LogAuthOff(ILogger logger, string setting);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Authentication on: {Count} API keys: {Keys}")]
+    [LoggerMessage(EventId = LogEvents.AuthOn, Level = LogLevel.Information, Message = "Authentication on: {Count} API keys: {Keys}")]
     private static partial void LogAuthOn(ILogger logger, int count, string keys);
 }

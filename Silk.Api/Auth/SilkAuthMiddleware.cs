@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
+using Silk.Api.Diagnostics;
 using Silk.Api.Problems;
 
 namespace Silk.Api.Auth;
@@ -88,6 +89,6 @@ internal sealed partial class SilkAuthMiddleware(RequestDelegate next, ApiKeyRin
         return new UnauthorizedProblem(ApiProblems.Create(StatusCodes.Status401Unauthorized, detail, "Unauthorized")).ExecuteAsync(context);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Method} {Path}: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.RequestRefused, Level = LogLevel.Debug, Message = "Refused {Method} {Path}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, PathString path, string reason);
 }

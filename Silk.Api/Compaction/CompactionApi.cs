@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
+using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 
@@ -38,7 +39,7 @@ public static class CompactionApi
     }
 
     internal static Results<Ok<CompactionResult>, ConflictProblem> Compact(
-        StoreHost host, [FromQuery, Description("Refuse when compaction would strand a peer or cursor (default true).")] bool? safe)
+        StoreHost host, ILoggerFactory logs, [FromQuery, Description("Refuse when compaction would strand a peer or cursor (default true).")] bool? safe)
     {
         var store = host.Store;
         if (safe ?? true)
@@ -49,8 +50,14 @@ public static class CompactionApi
 
         try
         {
-            var hash = store.Compact(safe ?? true);
-            return TypedResults.Ok(new CompactionResult(hash.ToHex(), store.EntryCount));
+            var before = store.EntryCount;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var hash = store.Compact(safe ?? true).ToHex();
+            var elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var after = store.EntryCount;
+            var logger = logs.CreateLogger(StoreLog.Category);
+            StoreLog.Compacted(logger, before, after, hash, safe ?? true, elapsedMs);
+            return TypedResults.Ok(new CompactionResult(hash, after));
         }
         catch (InvalidOperationException) when (safe ?? true)
         {

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Silk.Api.Diagnostics;
 using Silk.Api.OpenApi;
+using Silk.Api.Peers;
+using Silk.Core.Diagnostics;
 
 namespace Silk.Api.Hosting;
 
@@ -10,7 +13,10 @@ public static partial class HostingSetup
 {
     public static IServiceCollection AddSilkOptions(this IServiceCollection services)
     {
-        services.AddOptions<SilkOptions>().BindConfiguration(SilkOptions.SectionName);
+        services.AddSingleton<IValidateOptions<SilkOptions>, SilkOptionsValidator>();
+        services.AddOptions<SilkOptions>().BindConfiguration(SilkOptions.SectionName).ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<IOptions<SilkOptions>>((host, silk) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(silk.Value.ShutdownTimeoutSeconds));
         return services;
     }
 
@@ -18,27 +24,37 @@ public static partial class HostingSetup
     {
         services.AddSingleton(sp => StoreHost.Open(
             sp.GetRequiredService<IOptions<SilkOptions>>().Value,
-            sp.GetRequiredService<IConfiguration>()));
+            sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<SilkMetrics>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Silk.Api")));
         return services;
     }
 
     /// <summary>
-    /// Opens the store now rather than on the first request, so that a bad setting stops startup with a
-    /// message naming it, and a slow open happens before the server accepts requests.
+    /// Opens the store (and the peer list) now rather than on the first request, so that a bad setting stops
+    /// startup with one message naming it (logged once, as Critical), and a slow open happens before the server
+    /// accepts requests.
     /// </summary>
     public static StoreHost OpenSilkStore(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         try
         {
-            return app.Services.GetRequiredService<StoreHost>();
+            var host = app.Services.GetRequiredService<StoreHost>();
+            app.LogStartupInfo(host);
+            app.OpenSilkPeers();
+            app.Services.GetRequiredService<StorageMetrics>();
+            return host;
         }
-        catch (SilkSettingsException ex)
+        catch (Exception ex) when (IsSettingsProblem(ex))
         {
             app.Logger.LogSettingsProblem(ex.Message);
             throw;
         }
     }
+
+    /// <summary>A bad setting (as opposed to a bug): the message says which setting and what is wrong.</summary>
+    public static bool IsSettingsProblem(Exception ex) => ex is SilkSettingsException or OptionsValidationException;
 
     /// <summary>
     /// appsettings.json's <c>Urls</c> is only the default listen address. The host adds the JSON files after the
@@ -74,6 +90,11 @@ public static partial class HostingSetup
             var store = host.Store;
             logger.LogStore(host.DataPath, store.InstanceId, store.EntryCount, DurabilitySetting.Name(store.Durability));
             if (host.IgnoredInstanceId is { } ignored) logger.LogInstanceIdIgnored(ignored, store.InstanceId);
+            var telemetry = app.Services.GetRequiredService<IOptions<SilkOptions>>().Value.Telemetry;
+            if (app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>() is not null)
+            {
+                logger.LogTelemetry(telemetry.OtlpEndpoint, telemetry.OtlpProtocol, telemetry.ExportIntervalSeconds);
+            }
         }
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -92,14 +113,14 @@ public static partial class HostingSetup
         return app;
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.StoreOpened, Level = LogLevel.Information,
         Message = "Silk store at {DataPath}: instance id {InstanceId}, {EntryCount} entries, durability {Durability}")]
     private static partial void LogStore(this ILogger logger, string dataPath, string instanceId, int entryCount, string durability);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silk API listening on {Address}; Swagger UI at {SwaggerUi}")]
+    [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "Silk API listening on {Address}; Swagger UI at {SwaggerUi}")]
     private static partial void LogListening(this ILogger logger, string address, string swaggerUi);
 
-    [LoggerMessage(Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.InstanceIdIgnored, Level = LogLevel.Warning,
         Message = "Setting Silk:InstanceId ({Configured}) is ignored: this store was created as {InstanceId} and keeps that id")]
     private static partial void LogInstanceIdIgnored(this ILogger logger, string configured, string instanceId);
 
@@ -111,6 +132,10 @@ public static partial class HostingSetup
         app.Logger.LogSettingsProblem(problem.Message);
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
+    [LoggerMessage(EventId = LogEvents.TelemetryExport, Level = LogLevel.Information,
+        Message = "Exporting metrics to the OTLP collector at {Endpoint} ({Protocol}) every {IntervalSeconds} s")]
+    private static partial void LogTelemetry(this ILogger logger, string endpoint, string protocol, double intervalSeconds);
+
+    [LoggerMessage(EventId = LogEvents.CannotStart, Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
     private static partial void LogSettingsProblem(this ILogger logger, string problem);
 }

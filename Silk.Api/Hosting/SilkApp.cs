@@ -1,6 +1,7 @@
 using Silk.Api.Auth;
 using Silk.Api.Batch;
 using Silk.Api.Compaction;
+using Silk.Api.Diagnostics;
 using Silk.Api.Edges;
 using Silk.Api.Graph;
 using Silk.Api.Health;
@@ -34,6 +35,7 @@ public static class SilkApp
         builder.RestoreUrlPrecedence(args);
 
         builder.Services.AddSilkOptions();
+        builder.Services.AddSilkDiagnostics(builder.Configuration);
         builder.Services.AddSilkJson();
         builder.Services.AddSilkProblems();
         builder.Services.AddSilkAuth();
@@ -46,6 +48,7 @@ public static class SilkApp
 
         var app = builder.Build();
 
+        app.UseSlowRequestLogging();
         app.UseSilkProblems();
         app.UseSilkAuth();
         app.UseSilkLimits();
@@ -70,10 +73,9 @@ public static class SilkApp
         app.MapTailTokenApi();
         app.CheckSilkAccessDeclared();
 
-        var store = app.OpenSilkStore();
-        app.LogStartupInfo(store);
+        app.OpenSilkStore();
         app.OpenSilkSigning();
-        app.OpenSilkPeers();
+        app.UseGracefulShutdown();
         return app;
     }
 }

@@ -31,4 +31,29 @@ public sealed class SilkOptions
 
     /// <summary>Observations older than this are pruned automatically.</summary>
     public long ObservationMaxAgeSeconds { get; set; } = 86_400;
+
+    /// <summary>
+    /// How long a graceful shutdown (SIGTERM, Ctrl+C) waits for in-flight requests before it closes them and
+    /// the store anyway. A second SIGTERM does not wait at all.
+    /// </summary>
+    public double ShutdownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Requests slower than this are logged (method, route template, status, duration); 0 turns it off. GET /tail is never logged.</summary>
+    public double SlowRequestSeconds { get; set; } = 1;
+
+    /// <summary>Optional export of the metrics (<c>Silk:Telemetry:*</c>).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+}
+
+/// <summary>The <c>Silk:Telemetry</c> settings: OpenTelemetry export of the <c>Silk</c> meters, off unless an endpoint is set.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>An OTLP collector's URL (e.g. <c>http://127.0.0.1:4317</c>); empty turns export off.</summary>
+    public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary><c>grpc</c> (port 4317 by convention) or <c>http/protobuf</c> (4318).</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>Seconds between metric exports.</summary>
+    public double ExportIntervalSeconds { get; set; } = 60;
 }

@@ -1,3 +1,4 @@
+using Silk.Core.Diagnostics;
 using Silk.Core.Persistence;
 using Silk.Core.Schema;
 using Silk.Core.Store;
@@ -10,14 +11,16 @@ namespace Silk.Api.Hosting;
 /// settings (created in <c>Silk:DataPath</c> on first start, reopened afterwards) and disposed at shutdown.
 /// Endpoints take it from dependency injection.
 /// </summary>
-public sealed class StoreHost : IDisposable
+public sealed partial class StoreHost : IDisposable
 {
     public const string ObservationsFileName = "observations.db";
 
+    private readonly ILogger? _logger;
     private bool _disposed;
 
-    private StoreHost(GraphStore store, IEntryStore metadata, ObservationLog observations, string dataPath)
+    private StoreHost(GraphStore store, IEntryStore metadata, ObservationLog observations, string dataPath, ILogger? logger)
     {
+        _logger = logger;
         Store = store;
         Metadata = metadata;
         Observations = observations;
@@ -38,6 +41,9 @@ public sealed class StoreHost : IDisposable
     /// <summary>The configured instance id when the store already had another one (the store's wins).</summary>
     public string? IgnoredInstanceId { get; private init; }
 
+    /// <summary>The store's long operations (open, bootstrap, compaction): running, and the last of each kind.</summary>
+    public OperationTracker Operations { get; private init; } = new();
+
     /// <summary>Open and not faulted: writes can be persisted.</summary>
     public bool IsReady => !_disposed && !Store.IsFaulted;
 
@@ -46,19 +52,13 @@ public sealed class StoreHost : IDisposable
     /// matter for a new store: an existing one keeps its own. Settings that cannot work, and a store that
     /// cannot be opened (in use by another process, damaged), throw <see cref="SilkSettingsException"/>.
     /// </summary>
-    public static StoreHost Open(SilkOptions options, IConfiguration configuration)
+    /// <remarks>The numbers and names among the settings are checked by <see cref="SilkOptionsValidator"/> before they get here.</remarks>
+    public static StoreHost Open(SilkOptions options, IConfiguration configuration, SilkMetrics? metrics = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var durability = DurabilitySetting.Parse(options.Durability);
-        if (options.ObservationMaxAgeSeconds <= 0)
-        {
-            throw new SilkSettingsException($"Setting Silk:ObservationMaxAgeSeconds is {options.ObservationMaxAgeSeconds}; it must be positive.");
-        }
-
-        if (options.MaxBodyBytes <= 0)
-        {
-            throw new SilkSettingsException($"Setting Silk:MaxBodyBytes is {options.MaxBodyBytes}; it must be positive.");
-        }
+        var operations = new OperationTracker { Reported = status => LogOperation(logger, status) };
+        var storeOptions = new GraphStoreOptions { Metrics = metrics, Operations = operations };
 
         var ontology = OntologySettings.Load(configuration, options);
         var dataPath = Path.GetFullPath(string.IsNullOrWhiteSpace(options.DataPath) ? "./data" : options.DataPath);
@@ -70,13 +70,13 @@ public sealed class StoreHost : IDisposable
             entries = new LiteDbEntryStore(dataPath, durability);
             var instanceId = string.IsNullOrEmpty(options.InstanceId) ? null : options.InstanceId;
             store = string.IsNullOrWhiteSpace(options.BootstrapFrom)
-                ? GraphStore.Open(entries, ontology, instanceId)
-                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom, apiKey: options.BootstrapApiKey), instanceId);
+                ? GraphStore.Open(entries, ontology, instanceId, storeOptions)
+                : GraphStore.Open(entries, () => Peers.BootstrapSource.Load(options.BootstrapFrom, apiKey: options.BootstrapApiKey), instanceId, storeOptions);
             var metadata = entries;
             entries = null; // owned by the store now
             var observations = new ObservationLog(Path.Combine(dataPath, ObservationsFileName), TimeSpan.FromSeconds(options.ObservationMaxAgeSeconds));
             var ignored = !string.IsNullOrEmpty(options.InstanceId) && options.InstanceId != store.InstanceId ? options.InstanceId : null;
-            return new StoreHost(store, metadata, observations, dataPath) { IgnoredInstanceId = ignored };
+            return new StoreHost(store, metadata, observations, dataPath, logger) { IgnoredInstanceId = ignored, Operations = operations };
         }
         catch (SchemaException ex)
         {
@@ -102,7 +102,28 @@ public sealed class StoreHost : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        var entries = Store.EntryCount;
         Observations.Dispose();
         Store.Dispose();
+        if (_logger is not null) LogClosed(_logger, DataPath, entries);
     }
+
+    private static void LogOperation(ILogger? logger, OperationStatus status)
+    {
+        if (logger is null) return;
+        if (status.Running) LogProgress(logger, status.Name, status.Percent, status.Done, status.Total, status.RatePerSecond);
+        else LogDone(logger, status.Name, status.Done, status.Elapsed.TotalSeconds, status.RatePerSecond);
+    }
+
+    [LoggerMessage(EventId = Diagnostics.LogEvents.OperationProgress, Level = LogLevel.Information,
+        Message = "Silk {Operation}: {Percent:F0} % ({Done} of {Total} steps) at {Rate:F0} steps/s")]
+    private static partial void LogProgress(ILogger logger, string operation, double percent, long done, long total, double rate);
+
+    [LoggerMessage(EventId = Diagnostics.LogEvents.OperationDone, Level = LogLevel.Information,
+        Message = "Silk {Operation} done: {Done} steps in {Seconds:F2} s ({Rate:F0} steps/s)")]
+    private static partial void LogDone(ILogger logger, string operation, long done, double seconds, double rate);
+
+    [LoggerMessage(EventId = Diagnostics.LogEvents.StoreClosed, Level = LogLevel.Information,
+        Message = "Silk store at {DataPath} closed: {EntryCount} entries, journal folded into LiteDB and checkpointed")]
+    private static partial void LogClosed(ILogger logger, string dataPath, int entryCount);
 }

@@ -1,5 +1,6 @@
 using Silk.Api.Auth;
 using Silk.Api.Hosting;
+using Silk.Core.Diagnostics;
 using Silk.Core.Sync;
 
 namespace Silk.Api.Info;
@@ -15,9 +16,25 @@ namespace Silk.Api.Info;
 /// <param name="OntologyHash">Content hash of the resolved ontology.</param>
 /// <param name="ProtocolVersion">The sync protocol version this server speaks.</param>
 /// <param name="Durability">When a write is acknowledged: <c>fsync</c> (on disk), <c>process</c> (handed to the operating system) or <c>memory</c> (not persisted).</param>
+/// <param name="Operations">Long operations of the store (open, bootstrap, compaction, revalidate): the running ones and the last of each kind since the server started.</param>
 public sealed record StoreInfo(
     string InstanceId, ulong PhysicalMs, uint Logical, int EntryCount, IReadOnlyList<string> Heads,
-    int NodeCount, int EdgeCount, string OntologyHash, uint ProtocolVersion, string Durability);
+    int NodeCount, int EdgeCount, string OntologyHash, uint ProtocolVersion, string Durability, IReadOnlyList<OperationView> Operations);
+
+/// <summary>One long operation of the store.</summary>
+/// <param name="Name"><c>open</c> (reload and verify the log at startup), <c>bootstrap</c> (a new store from a snapshot), <c>compaction</c> or <c>revalidate</c> (the graph rebuilt against the schema).</param>
+/// <param name="Running">Still running.</param>
+/// <param name="Percent">Progress, 0-100.</param>
+/// <param name="Done">Steps done (entries decoded, verified or replayed).</param>
+/// <param name="Total">Steps in all.</param>
+/// <param name="RatePerSecond">Steps per second so far.</param>
+/// <param name="StartedMs">Wall time (ms) it started.</param>
+/// <param name="ElapsedMs">How long it ran (so far, while running).</param>
+public sealed record OperationView(string Name, bool Running, double Percent, long Done, long Total, double RatePerSecond, long StartedMs, long ElapsedMs)
+{
+    internal static OperationView From(OperationStatus s) => new(
+        s.Name, s.Running, Math.Round(s.Percent, 1), s.Done, s.Total, Math.Round(s.RatePerSecond, 1), s.StartedAt.ToUnixTimeMilliseconds(), (long)s.Elapsed.TotalMilliseconds);
+}
 
 /// <summary><c>GET /info</c>.</summary>
 public static class InfoApi
@@ -29,7 +46,7 @@ public static class InfoApi
             .WithTags("Info")
             .WithName("GetInfo")
             .WithSummary("About this store")
-            .WithDescription("Instance id, clock, entry count, heads, node and edge counts, ontology hash, protocol version and durability mode.");
+            .WithDescription("Instance id, clock, entry count, heads, node and edge counts, ontology hash, protocol version and durability mode, and the store's long operations (open, bootstrap, compaction, revalidate) with their progress.");
         return app;
     }
 
@@ -40,6 +57,7 @@ public static class InfoApi
         var (entries, heads, nodes, edges, ontologyHash) = store.ReadGraph(g => (store.EntryCount, store.Heads, g.NodeCount, g.EdgeCount, g.OntologyHash));
         return TypedResults.Ok(new StoreInfo(
             store.InstanceId, clock.PhysicalMs, clock.Logical, entries, heads.Select(h => h.ToHex()).ToList(),
-            nodes, edges, ontologyHash.ToHex(), SyncLimits.ProtocolVersion, DurabilitySetting.Name(store.Durability)));
+            nodes, edges, ontologyHash.ToHex(), SyncLimits.ProtocolVersion, DurabilitySetting.Name(store.Durability),
+            host.Operations.Current().Select(OperationView.From).ToList()));
     }
 }

@@ -32,6 +32,6 @@ public sealed partial class GossipService(PeerSync sync, IOptions<GossipOptions>
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gossip round failed")]
+    [LoggerMessage(EventId = Diagnostics.LogEvents.GossipRoundFailed, Level = LogLevel.Warning, Message = "Gossip round failed")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Core.Persistence;
 using Silk.Core.Store;
@@ -29,30 +30,76 @@ public sealed record GossipRoundResult(IReadOnlyList<PeerSyncOutcome> Targets);
 /// resilience pipeline (timeouts, retries, a circuit breaker per peer) is set up in <see cref="PeersSetup"/>.
 /// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters.
 /// </summary>
-public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpClientFactory clients, ILogger<PeerSync> logger)
+public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpClientFactory clients, PeerMetrics metrics, ILogger<PeerSync> logger)
 {
     public const string HttpClientName = "silk-peers";
+
+    /// <summary>A peer that keeps failing is logged at most this often (with the count of failures in between).</summary>
+    internal static readonly TimeSpan FailureLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _failureLock = new();
+    private readonly Dictionary<string, (long LoggedAt, int Suppressed)> _failureLog = new(StringComparer.Ordinal);
 
     /// <summary>One exchange with a known peer; null when the peer is unknown.</summary>
     public async Task<PeerSyncOutcome?> SyncAsync(string peerId, CancellationToken cancellationToken)
     {
         if (peers.Get(peerId) is not { } peer) return null;
         var clock = Stopwatch.StartNew();
+        var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
         try
         {
-            var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
+            var failuresBefore = peer.ConsecutiveFailures;
             peers.RecordSuccess(peerId, result);
+            metrics.Exchanged(peerId, ok: true, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
+            LogExchanged(logger, peerId, result.Pulled, result.Pushed, remote.BytesSent, remote.BytesReceived, clock.Elapsed.TotalMilliseconds);
+            if (failuresBefore > 0) Recovered(peerId, failuresBefore);
             if (result.Dropped.Count > 0) LogEntriesDropped(logger, peerId, result.Dropped.Count, result.Dropped[0].Reason);
+            if (result.Quarantined > 0)
+            {
+                var source = $"peer {peerId}";
+                StoreLog.Quarantined(logger, result.Quarantined, result.Pulled, source);
+            }
+
             return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
         {
             var error = Describe(ex);
             peers.RecordFailure(peerId, error);
-            LogExchangeFailed(logger, peerId, error);
+            metrics.Exchanged(peerId, ok: false, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
+            Failed(peerId, error);
             return new PeerSyncOutcome(peerId, false, 0, 0, 0, 0, clock.Elapsed.TotalMilliseconds, error);
         }
+    }
+
+    /// <summary>
+    /// A dead peer fails every gossip round (every few seconds, for hours): the first failure is logged, then at
+    /// most one line per <see cref="FailureLogInterval"/> saying how many failures it stands for.
+    /// </summary>
+    private void Failed(string peerId, string error)
+    {
+        var now = Stopwatch.GetTimestamp();
+        int suppressed;
+        lock (_failureLock)
+        {
+            if (_failureLog.TryGetValue(peerId, out var last) && Stopwatch.GetElapsedTime(last.LoggedAt, now) < FailureLogInterval)
+            {
+                _failureLog[peerId] = last with { Suppressed = last.Suppressed + 1 };
+                return;
+            }
+
+            suppressed = last.Suppressed;
+            _failureLog[peerId] = (now, 0);
+        }
+
+        LogExchangeFailed(logger, peerId, error, suppressed);
+    }
+
+    private void Recovered(string peerId, int failures)
+    {
+        lock (_failureLock) _failureLog.Remove(peerId);
+        LogRecovered(logger, peerId, failures);
     }
 
     /// <summary>One gossip round: the registry's pick of targets, synced concurrently.</summary>
@@ -78,9 +125,17 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
     };
 
     // Strict mode or a bad signature: the operator should see that a peer's entries are being refused, and why.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync with peer {PeerId} dropped {Count} received entries; the first: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.EntriesDropped, Level = LogLevel.Warning, Message = "Sync with peer {PeerId} dropped {Count} received entries; the first: {Reason}")]
     private static partial void LogEntriesDropped(ILogger logger, string peerId, int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sync with peer {PeerId} failed: {Error}")]
-    private static partial void LogExchangeFailed(ILogger logger, string peerId, string error);
+    [LoggerMessage(EventId = LogEvents.PeerFailed, Level = LogLevel.Warning,
+        Message = "Sync with peer {PeerId} failed: {Error} ({Suppressed} earlier failures not logged)")]
+    private static partial void LogExchangeFailed(ILogger logger, string peerId, string error, int suppressed);
+
+    [LoggerMessage(EventId = LogEvents.PeerRecovered, Level = LogLevel.Information, Message = "Sync with peer {PeerId} works again after {Failures} failed exchanges")]
+    private static partial void LogRecovered(ILogger logger, string peerId, int failures);
+
+    [LoggerMessage(EventId = LogEvents.SyncExchange, Level = LogLevel.Debug,
+        Message = "Synced with peer {PeerId}: {Pulled} entries pulled, {Pushed} pushed, {BytesSent} bytes sent, {BytesReceived} received, {ElapsedMs:F1} ms")]
+    private static partial void LogExchanged(ILogger logger, string peerId, int pulled, int pushed, long bytesSent, long bytesReceived, double elapsedMs);
 }

@@ -10,7 +10,7 @@ using Silk.Api.Sync;
 namespace Silk.Api.Peers;
 
 /// <summary>Services for peer sync: the peer directory, exchanges, background gossip, and the HTTP client to peers.</summary>
-public static partial class PeersSetup
+public static class PeersSetup
 {
     /// <summary>
     /// The named client <see cref="PeerSync.HttpClientName"/> goes through a resilience pipeline, one per
@@ -41,6 +41,7 @@ public static partial class PeersSetup
             .AddFilter("Polly", LogLevel.Warning));
         services.AddSingleton<PeerDirectory>();
         services.AddSingleton<PeerSync>();
+        services.AddSingleton<PeerMetrics>();
         services.AddHostedService<GossipService>();
         services.AddHttpClient(PeerSync.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("silk-peer", static (pipeline, context) =>
@@ -75,19 +76,8 @@ public static partial class PeersSetup
     public static PeerDirectory OpenSilkPeers(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        try
-        {
-            return app.Services.GetRequiredService<PeerDirectory>();
-        }
-        catch (SilkSettingsException ex)
-        {
-            LogCannotStart(app.Logger, ex.Message);
-            throw;
-        }
+        return app.Services.GetRequiredService<PeerDirectory>();
     }
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
-    private static partial void LogCannotStart(ILogger logger, string problem);
 
     private static TimeSpan Seconds(double value, double minimum) => TimeSpan.FromSeconds(Math.Max(value, minimum));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Core.Signing;
 using Silk.Core.Store;
@@ -164,9 +165,9 @@ public sealed partial class SigningService
 
     private void Save(Stored stored) => _host.Metadata.SetMetadata(MetadataKey, JsonSerializer.Serialize(stored, Json));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Signing local entries with ed25519 public key {PublicKey}")]
+    [LoggerMessage(EventId = LogEvents.SigningKey, Level = LogLevel.Information, Message = "Signing local entries with ed25519 public key {PublicKey}")]
     private static partial void LogSigningWith(ILogger logger, string publicKey);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The signing key file {Path} can be read or written by others than its owner; restrict it to 0600")]
+    [LoggerMessage(EventId = LogEvents.SigningKeyExposed, Level = LogLevel.Warning, Message = "The signing key file {Path} can be read or written by others than its owner; restrict it to 0600")]
     private static partial void LogKeyFileExposed(ILogger logger, string path);
 }

@@ -1,3 +1,4 @@
+using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 
 namespace Silk.Api.Signing;
@@ -30,6 +31,6 @@ public static partial class SigningSetup
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
+    [LoggerMessage(EventId = LogEvents.CannotStart, Level = LogLevel.Critical, Message = "Silk cannot start: {Problem}")]
     private static partial void LogCannotStart(ILogger logger, string problem);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
+using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Api.Problems;
 using Silk.Core.Entries;
@@ -107,7 +108,7 @@ public static class SyncApi
     }
 
     internal static async Task<Results<Ok<SyncMergeResult>, BadRequestProblem, UnprocessableProblem, UnavailableProblem>> MergePayload(
-        HttpRequest request, StoreHost host, CancellationToken cancellationToken)
+        HttpRequest request, StoreHost host, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var body = await SyncBody.ReadAsync(request, cancellationToken);
         IReadOnlyList<Entry> entries;
@@ -124,6 +125,12 @@ public static class SyncApi
         {
             var hold = SyncBody.Mode(request) == PayloadMode.Delta;
             var result = await host.Store.MergeAsync(entries, hold, cancellationToken);
+            if (result.Quarantined > 0)
+            {
+                var logger = logs.CreateLogger(StoreLog.Category);
+                if (logger.IsEnabled(LogLevel.Information)) StoreLog.Quarantined(logger, result.Quarantined, result.Inserted, "POST /sync/payload");
+            }
+
             return TypedResults.Ok(SyncMergeResult.From(result));
         }
         catch (SyncRejectedException ex)

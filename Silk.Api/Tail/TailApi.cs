@@ -85,7 +85,8 @@ public static class TailApi
         ArgumentNullException.ThrowIfNull(context);
         var stream = WantsEventStream(context.Request);
         if (stream && ReserveStream(context, streams) is { } refused) return refused;
-        var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, lastEventId, cancellationToken);
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, lastEventId, stopping, cancellationToken);
         if (stream && result.Result is BadRequestProblem or GoneProblem)
         {
             // Errors come before any streaming, as problem+json; the problem writer writes whole problems (title,
@@ -132,6 +133,7 @@ public static class TailApi
         int? maxCount,
         string? types,
         string? lastEventId,
+        CancellationToken stopping,
         CancellationToken cancellationToken)
     {
         var (timeout, timeoutError) = TailQuery.Timeout(timeoutMs);
@@ -156,9 +158,11 @@ public static class TailApi
                 return new TailEventStream(subscription, first, start, batchSize, filter);
             }
 
+            // A shutdown answers a waiting poll at once (nothing new, cursor unchanged) rather than holding the stop up.
             using (streams.OpenLongPoll())
+            using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping))
             {
-                return TypedResults.Ok(await LongPollAsync(subscription, timeout, batchSize, filter, cancellationToken));
+                return TypedResults.Ok(await LongPollAsync(subscription, timeout, batchSize, filter, waiting.Token));
             }
         }
         catch (TailCursorStaleException stale)
@@ -166,9 +170,9 @@ public static class TailApi
             subscription.Dispose();
             return Stale(stale);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || stopping.IsCancellationRequested)
         {
-            // The client left; nobody reads this.
+            // The client left (nobody reads this), or the server is stopping (the client polls again from this cursor).
             subscription.Dispose();
             return TypedResults.Ok(new TailResponse([], Hex(subscription.Cursor), false));
         }

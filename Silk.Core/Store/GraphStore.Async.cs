@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
 using Silk.Core.Schema;
@@ -61,10 +62,12 @@ public sealed partial class GraphStore
     public async Task<MergeResult> MergeAsync(IReadOnlyList<Entry> entries, bool holdUnresolved = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        var started = Stopwatch.GetTimestamp();
         VerifyAll(entries);
         ThrowIfFaulted();
         var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
         await CommitThroughAsync(lastSequence, cancellationToken).ConfigureAwait(false);
+        _options.Metrics?.WriteDone(local: false, started);
         return result;
     }
 
@@ -78,8 +81,10 @@ public sealed partial class GraphStore
     {
         ValueLimits.CheckIdentifiers(op);
         ThrowIfFaulted();
+        var started = Stopwatch.GetTimestamp();
         var (hash, sequence) = Write(() => AppendLocked(op, check, validated));
         await CommitThroughAsync(sequence, cancellationToken).ConfigureAwait(false);
+        _options.Metrics?.WriteDone(local: true, started);
         return hash;
     }
 }

@@ -114,6 +114,7 @@ public sealed partial class GraphStore
                 return;
             }
 
+            _options.Metrics?.Committed(batch.Length);
             Volatile.Write(ref _durableThrough, batch[^1].Sequence);
             Acknowledge(batch[^1].Sequence);
         }

@@ -81,15 +81,19 @@ public sealed partial class GraphStore
         Hash hash;
         try
         {
+            // Its units are the entries the checkpoint replaces; it moves once, at the end (one locked step).
+            using var progress = _options.Operations?.Start("compaction", EntryCount);
             Flush();
             ThrowIfFaulted();
             hash = Write(ReplaceWithCheckpointLocked);
+            progress?.Advance(progress.Total);
         }
         finally
         {
             _commitGate.Release();
         }
 
+        _options.Metrics?.Compacted();
         RingBell(); // tails holding pre-compaction cursors wake and learn they are stale
         return hash;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
 using Silk.Core.Schema;
@@ -24,6 +25,7 @@ public sealed partial class GraphStore
     {
         ArgumentNullException.ThrowIfNull(ops);
         ThrowIfFaulted();
+        var started = Stopwatch.GetTimestamp();
         var applied = new List<Hash>(ops.Count);
         int? failedIndex = null;
         ValidationException? error = null;
@@ -53,7 +55,12 @@ public sealed partial class GraphStore
             });
         }
 
-        if (last >= 0) await CommitThroughAsync(last, cancellationToken).ConfigureAwait(false);
+        if (last >= 0)
+        {
+            await CommitThroughAsync(last, cancellationToken).ConfigureAwait(false);
+            _options.Metrics?.WriteDone(local: true, started);
+        }
+
         return new DrainResult(applied, failedIndex, error);
     }
 
@@ -73,6 +80,7 @@ public sealed partial class GraphStore
         }
 
         ThrowIfFaulted();
+        var started = Stopwatch.GetTimestamp();
         var (hashes, last) = Write(() =>
         {
             foreach (var (key, value) in properties) UpdateCheck(entityId, key, value)(_graph);
@@ -86,7 +94,12 @@ public sealed partial class GraphStore
 
             return (written, sequence);
         });
-        if (last >= 0) await CommitThroughAsync(last, cancellationToken).ConfigureAwait(false);
+        if (last >= 0)
+        {
+            await CommitThroughAsync(last, cancellationToken).ConfigureAwait(false);
+            _options.Metrics?.WriteDone(local: true, started);
+        }
+
         return hashes;
     }
 

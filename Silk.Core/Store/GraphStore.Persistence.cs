@@ -84,9 +84,12 @@ public sealed partial class GraphStore
 
     private static GraphStore Reload(IEntryStore storage, IReadOnlyList<StoredEntry> stored, GraphStoreOptions options)
     {
+        // Two passes over the entries (decode and verify each, then replay all but the root into the log), then one graph rebuild.
+        using var progress = options.Operations?.Start("open", (2L * stored.Count) - 1);
         var entries = new Entry[stored.Count];
         for (var i = 0; i < stored.Count; i++)
         {
+            progress?.Advance();
             var record = stored[i];
             if (record.Sequence != stored[0].Sequence + i)
             {
@@ -121,7 +124,11 @@ public sealed partial class GraphStore
         try
         {
             // Sequence order is parent-first by construction; the graph is rebuilt once at the end.
-            for (var i = 1; i < entries.Length; i++) store._log.Append(entries[i], hashVerified: true);
+            for (var i = 1; i < entries.Length; i++)
+            {
+                store._log.Append(entries[i], hashVerified: true);
+                progress?.Advance();
+            }
         }
         catch (OpLogException ex)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Clock;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
@@ -118,13 +119,29 @@ public sealed partial class GraphStore
     public MergeResult Merge(IReadOnlyList<Entry> entries, bool holdUnresolved = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        var started = Stopwatch.GetTimestamp();
         VerifyAll(entries);
         ThrowIfFaulted();
         var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
         // Wait for (and check) the durability of what this merge inserted, not just for a flush:
         // a merge must not report entries as inserted when persisting them failed.
         CommitThrough(lastSequence);
+        _options.Metrics?.WriteDone(local: false, started);
         return result;
+    }
+
+    /// <summary>Under the write lock: how many of the entries a merge inserted landed in quarantine (and the metrics).</summary>
+    private int CountMerged(List<Entry> inserted)
+    {
+        var quarantined = 0;
+        foreach (var entry in inserted)
+        {
+            if (_graph.IsQuarantined(entry.Hash)) quarantined++;
+        }
+
+        _options.Metrics?.Appended(local: false, inserted.Count);
+        _options.Metrics?.Quarantined(quarantined);
+        return quarantined;
     }
 
     private static void VerifyAll(IReadOnlyList<Entry> entries)
@@ -254,9 +271,10 @@ public sealed partial class GraphStore
         }
 
         Stage(inserted, events);
+        var quarantined = CountMerged(inserted);
         var missing = _pending.Values.SelectMany(e => e.Next).Where(p => !_log.Contains(p) && !_pending.ContainsKey(p)).Distinct().Order().ToList();
         var lastSequence = inserted.Count == 0 ? -1 : _log.LastSequence;
-        return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads), lastSequence);
+        return (new MergeResult(inserted.Count, alreadyKnown, dropped, _pending.Count, missing, _log.Heads) { Quarantined = quarantined }, lastSequence);
     }
 
     private const string PreCompactionRoot =
@@ -335,9 +353,12 @@ public sealed partial class GraphStore
             throw new SyncRejectedException("a snapshot must start with a define_ontology entry or a checkpoint holding one");
         }
 
+        // Two passes over the entries (verify each, then insert all but the root parents first), then one graph rebuild.
+        using var progress = options.Operations?.Start("bootstrap", (2L * snapshot.Entries.Count) - 1);
         foreach (var entry in snapshot.Entries)
         {
             if (!entry.VerifyHash()) throw new SyncRejectedException($"entry hash verification failed: {entry.Hash.ToHex()}");
+            progress?.Advance();
         }
 
         var newest = snapshot.Entries.Select(e => e.Clock).Aggregate((a, b) => a.CompareTime(b) >= 0 ? a : b);
@@ -348,7 +369,11 @@ public sealed partial class GraphStore
             var rest = snapshot.Entries.Skip(1).ToDictionary(e => e.Hash);
             var (order, unresolved) = store.ParentsFirst(rest);
             if (unresolved.Count > 0) throw new SyncRejectedException($"{unresolved.Count} entries have unresolvable parents");
-            foreach (var entry in order) store._log.Append(entry);
+            foreach (var entry in order)
+            {
+                store._log.Append(entry);
+                progress?.Advance();
+            }
             store._graph.Rebuild(store._log.TopologicalOrder());
             store.Acknowledge(store._log.LastSequence);
             return 0;

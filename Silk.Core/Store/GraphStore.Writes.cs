@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Entries;
 using Silk.Core.Graph;
 using Silk.Core.Schema;
@@ -104,6 +105,8 @@ public sealed partial class GraphStore
     /// <summary>Re-judges every entry against the current schema; returns how many left quarantine.</summary>
     public int Revalidate()
     {
+        // A rebuild of the whole graph from the log: one step, reported when it ends.
+        using var progress = _options.Operations?.Start("revalidate", 1);
         var released = Write(() =>
         {
             var before = QuarantinedHashes();
@@ -113,6 +116,7 @@ public sealed partial class GraphStore
             return left.Count;
         });
         CommitThrough(-1);
+        progress?.Advance();
         return released;
     }
 
@@ -125,6 +129,7 @@ public sealed partial class GraphStore
         ValueLimits.CheckIdentifiers(op);
         ThrowIfFaulted();
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var started = Stopwatch.GetTimestamp();
         (Hash Hash, long Sequence) written;
         _lock.EnterWriteLock();
         try
@@ -137,6 +142,7 @@ public sealed partial class GraphStore
         }
 
         CommitThrough(written.Sequence);
+        _options.Metrics?.WriteDone(local: true, started);
         return written.Hash;
     }
 
@@ -151,6 +157,7 @@ public sealed partial class GraphStore
             : before is null ? [ChangeEvent.From(created, local: true)]
             : [ChangeEvent.From(created, local: true), .. LeftQuarantine(before)];
         Stage(created, events);
+        _options.Metrics?.Appended(local: true, 1);
         return (created.Hash, _log.SequenceOf(created.Hash));
     }
 

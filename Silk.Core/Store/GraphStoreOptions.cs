@@ -13,4 +13,10 @@ public sealed record GraphStoreOptions
 
     /// <summary>Called when a change subscriber throws; the write itself is never affected.</summary>
     public Action<Exception>? OnSubscriberError { get; init; }
+
+    /// <summary>Where the store counts its work (entries appended, write latency, commit batches, compactions); null counts nothing.</summary>
+    public Diagnostics.SilkMetrics? Metrics { get; init; }
+
+    /// <summary>Where the store reports long operations (open, bootstrap, compaction) as they progress; null reports nothing.</summary>
+    public Diagnostics.OperationTracker? Operations { get; init; }
 }

@@ -16,4 +16,8 @@ public sealed record MergeResult(
     IReadOnlyList<DroppedEntry> Dropped,
     int Pending,
     IReadOnlyList<Hash> MissingParents,
-    IReadOnlyList<Hash> Heads);
+    IReadOnlyList<Hash> Heads)
+{
+    /// <summary>Of the inserted entries, those that landed in quarantine (valid, but refused by this store's schema).</summary>
+    public int Quarantined { get; init; }
+}

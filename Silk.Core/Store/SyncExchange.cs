@@ -3,7 +3,11 @@ using Silk.Core.Sync;
 namespace Silk.Core.Store;
 
 /// <summary>The outcome of one bidirectional exchange.</summary>
-public sealed record ExchangeResult(int Pulled, int Pushed, int Rounds, IReadOnlyList<DroppedEntry> Dropped);
+public sealed record ExchangeResult(int Pulled, int Pushed, int Rounds, IReadOnlyList<DroppedEntry> Dropped)
+{
+    /// <summary>Of the pulled entries, those that landed in quarantine here.</summary>
+    public int Quarantined { get; init; }
+}
 
 /// <summary>
 /// One bidirectional exchange between a local store and a peer: pull (send our offer, merge their
@@ -25,6 +29,7 @@ public static class SyncExchange
         var pulledPayload = await peer.RequestPayloadAsync(local.GenerateOffer(), mode, cancellationToken).ConfigureAwait(false);
         var merged = await local.MergeAsync(pulledPayload, hold, cancellationToken).ConfigureAwait(false);
         var pulled = merged.Inserted;
+        var quarantined = merged.Quarantined;
         var dropped = new List<DroppedEntry>(merged.Dropped);
         rounds++;
         while (merged.MissingParents.Count > 0 && rounds < MaxNeedRounds)
@@ -33,6 +38,7 @@ public static class SyncExchange
             if (more.Entries.Count == 0) break;
             merged = await local.MergeAsync(more, hold, cancellationToken).ConfigureAwait(false);
             pulled += merged.Inserted;
+            quarantined += merged.Quarantined;
             dropped.AddRange(merged.Dropped);
             rounds++;
         }
@@ -56,6 +62,6 @@ public static class SyncExchange
             }
         }
 
-        return new ExchangeResult(pulled, pushed, rounds, dropped);
+        return new ExchangeResult(pulled, pushed, rounds, dropped) { Quarantined = quarantined };
     }
 }

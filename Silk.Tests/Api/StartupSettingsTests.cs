@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Silk.Tests.Api;
 
@@ -25,6 +29,13 @@ public sealed class StartupSettingsTests
     [InlineData("Silk:Ontology", """{"node_types":{"a":{"parent_type":"ghost"}},"edge_types":{}}""", "ontology")]
     [InlineData("Silk:OntologyPath", "/no/such/ontology.json", "Silk:OntologyPath")]
     [InlineData("Silk:MaxBodyBytes", "0", "Silk:MaxBodyBytes")]
+    [InlineData("Silk:ObservationMaxAgeSeconds", "-1", "Silk:ObservationMaxAgeSeconds")]
+    [InlineData("Silk:ShutdownTimeoutSeconds", "-5", "Silk:ShutdownTimeoutSeconds")]
+    [InlineData("Silk:SlowRequestSeconds", "NaN", "Silk:SlowRequestSeconds")]
+    [InlineData("Silk:Telemetry:OtlpEndpoint", "localhost:4317", "Silk:Telemetry:OtlpEndpoint")]
+    [InlineData("Silk:Telemetry:OtlpEndpoint", "ftp://collector", "Silk:Telemetry:OtlpEndpoint")]
+    [InlineData("Silk:Telemetry:OtlpProtocol", "carrier-pigeon", "Silk:Telemetry:OtlpProtocol")]
+    [InlineData("Silk:Telemetry:ExportIntervalSeconds", "0", "Silk:Telemetry:ExportIntervalSeconds")]
     public async Task A_bad_setting_stops_startup_with_a_message_naming_it(string key, string value, string named)
     {
         await using var factory = SilkApiFactory.With(new Dictionary<string, string?> { [key] = value });
@@ -34,6 +45,120 @@ public sealed class StartupSettingsTests
         var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
         Assert.Contains(named, messages, StringComparison.Ordinal);
         await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_malformed_peer_address_stops_startup_naming_the_setting_and_the_address()
+    {
+        await using var factory = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Peers:0:Id"] = "n2", ["Silk:Peers:0:Address"] = "127.0.0.1:5081" });
+
+        var messages = string.Join(" | ", Chain(Assert.ThrowsAny<Exception>(() => factory.CreateClient())).Select(e => e.Message));
+
+        Assert.Contains("Setting Silk:Peers", messages, StringComparison.Ordinal);
+        Assert.Contains("'127.0.0.1:5081' is not an absolute http:// or https:// URL", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ontology_file_that_is_not_an_ontology_stops_startup_naming_the_setting()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"silk-bad-ontology-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{"node_types": [1, 2""");
+        try
+        {
+            await using var factory = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:OntologyPath"] = file });
+
+            var messages = string.Join(" | ", Chain(Assert.ThrowsAny<Exception>(() => factory.CreateClient())).Select(e => e.Message));
+
+            Assert.Contains($"Silk:OntologyPath ({file})", messages, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_data_folder_that_cannot_be_created_or_written_stops_startup_naming_the_setting(bool underAFile)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"silk-not-a-folder-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, "a file");
+        var dataPath = underAFile ? Path.Combine(file, "data") : file;
+        try
+        {
+            await using var factory = SilkApiFactory.With(new Dictionary<string, string?>());
+            await using var app = factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection([new("Silk:DataPath", dataPath)])));
+
+            var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+            var validation = Assert.IsType<OptionsValidationException>(Chain(error).First(e => e is OptionsValidationException));
+            var failure = Assert.Single(validation.Failures);
+            Assert.StartsWith($"Setting Silk:DataPath names {dataPath}, which ", failure, StringComparison.Ordinal);
+            Assert.Equal("a file", await File.ReadAllTextAsync(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void The_server_process_refuses_a_bad_setting_with_one_line_and_exit_code_1()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "silk-badsetting-" + Guid.NewGuid().ToString("N")[..12]);
+        using var server = new Silk.Tests.Peers.SilkProcess("bad", Silk.Tests.Peers.SilkProcess.FreePorts(1)[0], root, [$"--Silk:DataPath={Path.Combine(root, "data")}", "--Silk:Durability=sometimes"]);
+        try
+        {
+            server.Start();
+
+            Assert.Equal(1, server.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.Contains("Silk cannot start: Setting Silk:Durability is \"sometimes\"", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SilkApiFactory.DeleteFolder(root);
+        }
+    }
+
+    [Fact]
+    public async Task Otlp_export_to_an_unreachable_collector_does_not_stop_the_server_process()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "silk-otlp-" + Guid.NewGuid().ToString("N")[..12]);
+        var collector = Silk.Tests.Peers.PeersApiTests.DeadAddress();
+        var server = new Silk.Tests.Peers.SilkProcess("otlp", Silk.Tests.Peers.SilkProcess.FreePorts(1)[0], root, [
+            $"--Silk:DataPath={Path.Combine(root, "data")}",
+            $"--Silk:Ontology={"""{"node_types":{"entity":{"properties":{"name":{"value_type":"string","required":true}}}},"edge_types":{}}"""}",
+            $"--Silk:Telemetry:OtlpEndpoint={collector}",
+            "--Silk:Telemetry:OtlpProtocol=http/protobuf",
+            "--Silk:Telemetry:ExportIntervalSeconds=1",
+        ]);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        try
+        {
+            server.Start();
+            await server.WaitReadyAsync(http, TimeSpan.FromSeconds(60));
+            using (var content = new StringContent("""{"node_id":"exported","node_type":"entity","label":"e","properties":{"name":"e"}}""", System.Text.Encoding.UTF8, "application/json"))
+            using (var created = await http.PostAsync(new Uri($"{server.Url}/nodes"), content))
+            {
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+
+            await Task.Delay(2500); // two export attempts at least, which fail
+            Assert.True(server.IsRunning, server.Output);
+            using var node = await http.GetAsync(new Uri($"{server.Url}/nodes/exported"));
+            Assert.Equal(HttpStatusCode.OK, node.StatusCode);
+            Assert.Contains($"Exporting metrics to the OTLP collector at {collector}", server.Output, StringComparison.Ordinal);
+            server.Stop();
+            Assert.Contains("exit code 0", server.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            server.Dispose();
+            SilkApiFactory.DeleteFolder(root);
+        }
     }
 
     [Fact]

@@ -129,14 +129,28 @@ internal sealed class SilkProcess : IDisposable
     public void Stop()
     {
         if (_process is not { HasExited: false } process) return;
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            kill.WaitForExit(5_000);
-        }
-
+        SendSigterm();
         if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
         process.WaitForExit(10_000);
         Append($"--- stopped (SIGTERM), exit code {process.ExitCode}");
+    }
+
+    /// <summary>Waits for the process to end by itself (and for its output to be read); returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Name} was not started");
+        if (!process.WaitForExit(timeout)) throw new TimeoutException($"{Name} still runs after {timeout}:\n{Output}");
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM and returns at once.</summary>
+    public void SendSigterm()
+    {
+        if (_process is not { HasExited: false } process) return;
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5_000);
+        Append("--- SIGTERM sent");
     }
 
     public string Output
