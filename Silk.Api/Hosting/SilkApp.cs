@@ -1,6 +1,7 @@
 using Silk.Api.Batch;
 using Silk.Api.Compaction;
 using Silk.Api.Edges;
+using Silk.Api.Explorer;
 using Silk.Api.Graph;
 using Silk.Api.Health;
 using Silk.Api.Info;
@@ -41,6 +42,7 @@ public static class SilkApp
         var app = builder.Build();
 
         app.UseSilkProblems();
+        app.UseSilkExplorer();
         app.MapSilkOpenApi();
         app.MapHealthApi();
         app.MapInfoApi();

@@ -1,0 +1,179 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace Silk.Tests.Api;
+
+/// <summary>
+/// The explorer page in headless Chromium against the real server on Kestrel with data: searches, opens a node,
+/// sees writes made by the test appear live (also across a server-ended stream and a page-side reconnect, with
+/// every change listed exactly once), travels back in time and back, shows the operations view, and saves a
+/// screenshot to TestResults/explorer.png.
+/// </summary>
+[Collection(HeavyTailTests.Name)]
+public sealed class ExplorerBrowserTests
+{
+    private static string Id(string testId) => $"[data-testid={testId}]";
+
+    [Fact]
+    public async Task Explorer_searches_opens_a_node_follows_writes_live_and_travels_in_time()
+    {
+        HeadlessChromium.Require();
+        await using var server = new TailServerFactory(new Dictionary<string, string?>
+        {
+            ["Silk:Tail:RetryMs"] = "200",
+            ["Silk:Tail:HeartbeatSeconds"] = "1",
+        });
+        using var client = server.NewClient();
+        await client.CreateNode("alice", "person");
+        await client.CreateNode("bob", "person");
+        await client.CreateNode("carol");
+        await client.CreateNode("doc-1", "document");
+        await client.CreateEdge("e-wrote", "alice", "doc-1", "AUTHORED");
+        await client.CreateEdge("e-knows", "alice", "bob");
+        await client.CreateEdge("e-cites", "carol", "alice");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        page.SetDefaultTimeout(10_000);
+        var pageErrors = new List<string>();
+        page.PageError += (_, error) => pageErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") pageErrors.Add(message.Text);
+        };
+
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
+
+        // Search by type (entity includes its subtypes person and document), then by label, then by property.
+        await page.SelectOptionAsync(Id("search-type"), "entity");
+        await page.ClickAsync(Id("search-button"));
+        Assert.Equal(["alice", "bob", "carol", "doc-1"], await ResultIds(page, 4));
+        await page.FillAsync(Id("search-label"), "ALI");
+        await page.ClickAsync(Id("search-button"));
+        Assert.Equal(["alice"], await ResultIds(page, 1));
+        await page.SelectOptionAsync(Id("search-type"), "");
+        await page.FillAsync(Id("search-label"), "");
+        await page.FillAsync(Id("search-property"), "name:bob");
+        await page.ClickAsync(Id("search-button"));
+        Assert.Equal(["bob"], await ResultIds(page, 1));
+        await page.FillAsync(Id("search-property"), "");
+        await page.SelectOptionAsync(Id("search-type"), "person");
+        await page.ClickAsync(Id("search-button"));
+        Assert.Equal(["alice", "bob"], await ResultIds(page, 2));
+
+        // Open a node: type, properties, edges both ways, history with author, and the drawing of its neighbourhood.
+        await page.ClickAsync($"{Id("search-result")}[data-node-id=alice] a");
+        await page.WaitForSelectorAsync($"{Id("node-view")}[data-node-id=alice]");
+        Assert.Equal("person", await page.InnerTextAsync(Id("node-type")));
+        Assert.Equal("alice", await page.InnerTextAsync($"{Id("node-property")}[data-key=name] td"));
+        Assert.Equal(["e-knows", "e-wrote"], await Attributes(page, $"{Id("node-edges-out")} {Id("node-edge")}", "data-edge-id"));
+        Assert.Equal(["e-cites"], await Attributes(page, $"{Id("node-edges-in")} {Id("node-edge")}", "data-edge-id"));
+        using var info = await client.GetAsync(new Uri("/info", UriKind.Relative));
+        var instanceId = (await info.Json(HttpStatusCode.OK)).Str("instance_id");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-testid=history-entry]').length === 4");
+        Assert.Contains(instanceId, await page.InnerTextAsync(Id("node-history")), StringComparison.Ordinal);
+        await WaitForGraph(page, "alice bob carol doc-1");
+
+        // Every write from here on is made after the page opened its stream, so its event list must show each once.
+        // Click to expand: doc-1 gets a neighbour two hops from alice, which appears once doc-1 is clicked.
+        var written = new List<string>
+        {
+            await client.CreateNode("doc-2", "document"),
+            await client.CreateEdge("e-cites-doc", "doc-1", "doc-2"),
+        };
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await WaitForGraph(page, "alice bob carol doc-1");
+        await page.EvaluateAsync("() => window.silkGraph.getElementById('doc-1').emit('tap')");
+        await WaitForGraph(page, "alice bob carol doc-1 doc-2");
+
+        // Live: writes made now show up in the event list, the node's page and the drawing.
+        // Whole milliseconds apart, so the time-travel clock below falls strictly between the writes.
+        await Task.Delay(5);
+        var beforeEmail = await ServerClock(client);
+        await Task.Delay(5);
+        written.Add(await UpdateEmail(client, "alice@example.org"));
+        await page.WaitForSelectorAsync($"{Id("node-property")}[data-key=email]");
+        Assert.Equal("alice@example.org", await page.InnerTextAsync($"{Id("node-property")}[data-key=email] td"));
+        written.Add(await client.CreateNode("dave", "person"));
+        written.Add(await client.CreateEdge("e-dave", "alice", "dave"));
+        await WaitForGraph(page, "alice bob carol dave doc-1 doc-2");
+
+        // The server ends the stream: the browser resumes from the last event id while writes go on.
+        server.Streams.EndAllStreams();
+        for (var i = 0; i < 5; i++) written.Add(await client.CreateNode($"gap-a-{i}"));
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+
+        // The page closes its EventSource and opens a new one from its cursor, with writes before and after.
+        for (var i = 0; i < 3; i++) written.Add(await client.CreateNode($"gap-b-{i}"));
+        await page.ClickAsync(Id("live-reconnect"));
+        for (var i = 0; i < 3; i++) written.Add(await client.CreateNode($"gap-c-{i}"));
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
+        await Task.Delay(500);
+        // The list is newest first; every change exactly once, in log order.
+        var listed = await Attributes(page, Id("live-event"), "data-hash");
+        listed.Reverse();
+        Assert.Equal(written, listed);
+
+        // Time travel: before the email was set, alice has no email and dave does not exist yet.
+        await page.EvaluateAsync(
+            "ms => { const s = document.querySelector('[data-testid=timetravel-slider]'); s.value = String(ms); s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change')); }",
+            beforeEmail);
+        await page.WaitForSelectorAsync($"{Id("timetravel-label")}[data-as-of='{beforeEmail}']");
+        await page.WaitForSelectorAsync($"{Id("node-property")}[data-key=email]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        Assert.Equal("alice", await page.InnerTextAsync($"{Id("node-property")}[data-key=name] td"));
+        await WaitForGraph(page, "alice bob carol doc-1 doc-2");
+        await page.ClickAsync(Id("timetravel-now"));
+        await page.WaitForSelectorAsync($"{Id("node-property")}[data-key=email]");
+        Assert.Equal("now", await page.InnerTextAsync(Id("timetravel-label")));
+
+        var screenshot = Path.Combine(RepoRoot.Path, "TestResults", "explorer.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        File.Delete(screenshot);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 0, $"{screenshot} is empty");
+
+        // Operations: store info, ontology with its hierarchy, no quarantine, no peers.
+        await page.ClickAsync(Id("tab-operations"));
+        await page.WaitForSelectorAsync($"{Id("info-durability")} td");
+        Assert.Equal("fsync", await page.InnerTextAsync($"{Id("info-durability")} td"));
+        Assert.Equal(instanceId, await page.InnerTextAsync($"{Id("info-instance")} td"));
+        Assert.Contains("is a entity", await page.InnerTextAsync($"{Id("ontology-node-type")}[data-type=person]"), StringComparison.Ordinal);
+        Assert.Contains("person → document", await page.InnerTextAsync($"{Id("ontology-edge-type")}[data-type=AUTHORED]"), StringComparison.Ordinal);
+        Assert.Contains("No entry is quarantined", await page.InnerTextAsync(Id("ops-quarantine")), StringComparison.Ordinal);
+        Assert.Contains("No peer is configured", await page.InnerTextAsync(Id("ops-peers")), StringComparison.Ordinal);
+
+        Assert.Empty(pageErrors);
+    }
+
+    private static async Task<string> UpdateEmail(HttpClient client, string email)
+    {
+        using var response = await client.PatchJson("/nodes/alice", $$$"""{"properties":{"email":"{{{email}}}"}}""");
+        return (await response.Json(HttpStatusCode.OK)).Strings("hashes").Single();
+    }
+
+    /// <summary>The server's clock (ms): every entry written after this call is later.</summary>
+    private static async Task<long> ServerClock(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/info", UriKind.Relative));
+        return (await response.Json(HttpStatusCode.OK)).GetProperty("physical_ms").GetInt64();
+    }
+
+    private static async Task<List<string>> ResultIds(IPage page, int expected)
+    {
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=search-result]').length === n", expected);
+        return await Attributes(page, Id("search-result"), "data-node-id");
+    }
+
+    private static async Task<List<string>> Attributes(IPage page, string selector, string attribute)
+    {
+        var values = await page.Locator(selector).EvaluateAllAsync<string[]>($"els => els.map(e => e.getAttribute('{attribute}'))");
+        return [.. values];
+    }
+
+    private static Task WaitForGraph(IPage page, string nodes) =>
+        page.WaitForSelectorAsync($"{Id("graph")}[data-nodes='{nodes}']");
+}
