@@ -27,7 +27,8 @@ export const value = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
 export function typeColour(type) {
   let h = 0;
   for (const c of type || '') h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360} 65% 45%)`;
+  // Comma syntax: cytoscape parses only the classic hsl() form.
+  return `hsl(${h % 360}, 65%, 45%)`;
 }
 
 export function typeChip(type) {
