@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Playwright;
 
@@ -169,6 +170,92 @@ public sealed class ExplorerBrowserTests
         using var response = await client.GetAsync(new Uri("/info", UriKind.Relative));
         return (await response.Json(HttpStatusCode.OK)).GetProperty("physical_ms").GetInt64();
     }
+
+    [Fact]
+    public async Task An_api_key_entered_once_is_sent_on_every_call_and_on_the_event_stream_while_the_tab_is_open()
+    {
+        HeadlessChromium.Require();
+        await using var server = new TailServerFactory();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(10_000);
+        var calls = new ConcurrentQueue<ApiCall>();
+        page.Request += (_, request) => Record(calls, request);
+
+        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
+        Assert.NotEmpty(calls);
+        Assert.All(calls, c => Assert.Null(c.Authorization));
+        Assert.DoesNotContain(calls, c => c.Url.Contains("access_token", StringComparison.Ordinal));
+
+        // Entered once: from then on every call carries it, and the event stream (no headers possible) has it in the query.
+        await Quiet(calls);
+        calls.Clear();
+        await page.ClickAsync(Id("auth-open"));
+        await page.FillAsync(Id("auth-key"), "key-one");
+        await page.ClickAsync(Id("auth-save"));
+        await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
+        await TailTestExtensions.Eventually(() => calls.Any(c => c.IsStream) && calls.Any(c => c.Path == "/ontology"), "the page reads again with the key");
+        AssertAllCarry(calls, "key-one");
+
+        // Kept while the tab is open: a reload still sends it.
+        await Quiet(calls);
+        calls.Clear();
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
+        await TailTestExtensions.Eventually(() => calls.Any(c => c.IsStream), "the reloaded page opens its stream");
+        AssertAllCarry(calls, "key-one");
+
+        // Not beyond the tab: another tab starts without it.
+        var other = await context.NewPageAsync();
+        var otherCalls = new ConcurrentQueue<ApiCall>();
+        other.Request += (_, request) => Record(otherCalls, request);
+        await other.GotoAsync(server.BaseAddress.ToString());
+        await other.WaitForSelectorAsync("body[data-ready=true]");
+        Assert.All(otherCalls, c => Assert.Null(c.Authorization));
+
+        // Forgotten: calls go without it again.
+        await Quiet(calls);
+        calls.Clear();
+        await page.ClickAsync(Id("auth-open"));
+        await page.ClickAsync(Id("auth-clear"));
+        await TailTestExtensions.Eventually(() => calls.Any(c => c.IsStream) && calls.Any(c => c.Path == "/ontology"), "the page reads again without the key");
+        Assert.All(calls, c => Assert.Null(c.Authorization));
+        Assert.DoesNotContain(calls, c => c.Url.Contains("access_token", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits until the page has made no call for a while (a re-read it scheduled has run).</summary>
+    private static async Task Quiet(ConcurrentQueue<ApiCall> calls)
+    {
+        var count = -1;
+        while (count != calls.Count)
+        {
+            count = calls.Count;
+            await Task.Delay(400);
+        }
+    }
+
+    private sealed record ApiCall(string Url, string Path, string? Authorization, bool IsStream);
+
+    /// <summary>Records the calls to the API (not the page's own files).</summary>
+    private static void Record(ConcurrentQueue<ApiCall> calls, IRequest request)
+    {
+        var url = new Uri(request.Url);
+        if (url.AbsolutePath == "/" || url.AbsolutePath.StartsWith("/explorer/", StringComparison.Ordinal) || url.AbsolutePath.StartsWith("/vendor/", StringComparison.Ordinal)) return;
+        request.Headers.TryGetValue("authorization", out var authorization);
+        calls.Enqueue(new ApiCall(request.Url, url.AbsolutePath, authorization, request.ResourceType == "eventsource"));
+    }
+
+    private static void AssertAllCarry(IEnumerable<ApiCall> calls, string key) =>
+        Assert.All(calls, c =>
+        {
+            if (c.IsStream) Assert.Contains($"access_token={key}", c.Url, StringComparison.Ordinal);
+            else Assert.Equal($"Bearer {key}", c.Authorization);
+        });
 
     /// <summary>Waits until the result list is exactly these ids (an earlier search's list may still be shown).</summary>
     private static async Task ExpectResults(IPage page, string[] expected)

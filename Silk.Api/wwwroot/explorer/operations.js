@@ -1,22 +1,44 @@
 // Operations view: store info, the ontology (types, hierarchy, constraints), quarantine with reasons, peers.
 
-import { get } from './api.js';
+import { ApiError, get } from './api.js';
 import { el, short, time, typeChip, value } from './format.js';
 
 export async function refreshOperations() {
   // Store info, quarantine and peers describe the server now; the ontology follows the page's clock.
   const [info, ontology, quarantine, peers] = await Promise.all([
-    get('/info', { timeTravel: false }),
-    get('/ontology'),
-    get('/quarantine', { timeTravel: false }),
-    get('/peers', { timeTravel: false }),
+    readable(get('/info', { timeTravel: false }), 'ops-info'),
+    readable(get('/ontology'), 'ops-ontology'),
+    readable(get('/quarantine', { timeTravel: false }), 'ops-quarantine'),
+    readable(get('/peers', { timeTravel: false }), 'ops-peers'),
   ]);
-  showInfo(info);
-  showOntology(ontology);
+  if (info) showInfo(info);
+  if (ontology) showOntology(ontology);
+  if (quarantine) showQuarantine(quarantine);
+  if (peers) showPeers(peers);
+}
+
+/** A section the key may not reach (403) says so in place; the other sections still show. */
+async function readable(read, sectionId) {
+  try {
+    return await read;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 403) throw error;
+    const section = document.getElementById(sectionId);
+    section.replaceChildren(section.tagName === 'TBODY'
+      ? el('tr', {}, el('td', { class: 'error', colspan: 6 }, error.message))
+      : el('p', { class: 'error' }, error.message));
+    return null;
+  }
+}
+
+function showQuarantine(quarantine) {
   document.getElementById('ops-quarantine').replaceChildren(...quarantine.items.map((q) =>
     el('tr', { 'data-testid': 'quarantine-entry', 'data-hash': q.hash },
       el('td', {}, el('code', { title: q.hash }, short(q.hash))), el('td', {}, q.op), el('td', {}, q.reason))));
   if (quarantine.items.length === 0) document.getElementById('ops-quarantine').append(emptyRow(3, 'No entry is quarantined.'));
+}
+
+function showPeers(peers) {
   document.getElementById('ops-peers').replaceChildren(...peers.peers.map((p) =>
     el('tr', { 'data-testid': 'peer', 'data-peer-id': p.peer_id },
       el('td', {}, p.peer_id), el('td', {}, p.address), el('td', {}, time(p.last_success_ms)),

@@ -42,6 +42,7 @@ export class TimeTravel {
     const now = ms === null || ms >= Number(this.slider.max);
     clock.asOf = now ? null : String(Math.max(0, Math.floor(ms)));
     this.slider.value = now ? this.slider.max : String(ms);
+    this.date.value = now ? '' : localInputValue(ms);
     this.showLabel(now ? null : ms);
     document.body.classList.toggle('past', !now);
     this.onChange();
@@ -52,4 +53,10 @@ export class TimeTravel {
     this.label.textContent = now ? 'now' : `as of ${time(ms)}`;
     this.label.dataset.asOf = now ? '' : String(Math.floor(ms));
   }
+}
+
+/** The value a datetime-local field takes for this instant, in the browser's time zone. */
+function localInputValue(ms) {
+  const local = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 23);
 }
