@@ -25,6 +25,15 @@ public sealed class ExplorerBrowserTests
             ["Silk:Tail:HeartbeatSeconds"] = "1",
         });
         using var client = server.NewClient();
+        // engineer is a grandchild type of entity, with subtypes (which its nodes then must name).
+        using (var extend = await client.PostJson("/ontology/extensions",
+            """{"node_types":{"engineer":{"parent_type":"person","subtypes":{"software":{"description":"Writes programs"},"civil":{}}}}}"""))
+        {
+            await extend.Json(HttpStatusCode.Created);
+        }
+
+        await CreateEngineer(client, "erin", "software");
+        await CreateEngineer(client, "fred", "civil");
         await client.CreateNode("alice", "person");
         await client.CreateNode("bob", "person");
         await client.CreateNode("carol");
@@ -53,10 +62,21 @@ public sealed class ExplorerBrowserTests
         await page.WaitForSelectorAsync("body[data-ready=true]");
         await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
 
-        // Search by type (entity includes its subtypes person and document), then by label, then by property.
+        // Search by type (entity includes its descendant types person, document and engineer), then by subtype,
+        // label and property.
         await page.SelectOptionAsync(Id("search-type"), "entity");
         await page.ClickAsync(Id("search-button"));
-        await ExpectResults(page, ["alice", "bob", "carol", "doc-1"]);
+        await ExpectResults(page, ["alice", "bob", "carol", "doc-1", "erin", "fred"]);
+        await page.SelectOptionAsync(Id("search-type"), "engineer");
+        await page.SelectOptionAsync(Id("search-subtype"), "software");
+        await page.ClickAsync(Id("search-button"));
+        await ExpectResults(page, ["erin"]);
+        await page.ClickAsync($"{Id("search-result")}[data-node-id=erin] a");
+        await page.WaitForSelectorAsync($"{Id("node-view")}[data-node-id=erin]");
+        Assert.Equal("engineer", await page.InnerTextAsync(Id("node-type")));
+        Assert.Equal("software", await page.InnerTextAsync(Id("node-subtype")));
+        await page.SelectOptionAsync(Id("search-subtype"), "");
+        await page.SelectOptionAsync(Id("search-type"), "entity");
         await page.FillAsync(Id("search-label"), "ALI");
         await page.ClickAsync(Id("search-button"));
         await ExpectResults(page, ["alice"]);
@@ -68,12 +88,13 @@ public sealed class ExplorerBrowserTests
         await page.FillAsync(Id("search-property"), "");
         await page.SelectOptionAsync(Id("search-type"), "person");
         await page.ClickAsync(Id("search-button"));
-        await ExpectResults(page, ["alice", "bob"]);
+        await ExpectResults(page, ["alice", "bob", "erin", "fred"]);
 
         // Open a node: type, properties, edges both ways, history with author, and the drawing of its neighbourhood.
         await page.ClickAsync($"{Id("search-result")}[data-node-id=alice] a");
         await page.WaitForSelectorAsync($"{Id("node-view")}[data-node-id=alice]");
         Assert.Equal("person", await page.InnerTextAsync(Id("node-type")));
+        Assert.Equal("—", await page.InnerTextAsync(Id("node-subtype")));
         Assert.Equal("alice", await page.InnerTextAsync($"{Id("node-property")}[data-key=name] td"));
         Assert.Equal(["e-knows", "e-wrote"], await Attributes(page, $"{Id("node-edges-out")} {Id("node-edge")}", "data-edge-id"));
         Assert.Equal(["e-cites"], await Attributes(page, $"{Id("node-edges-in")} {Id("node-edge")}", "data-edge-id"));
@@ -134,6 +155,7 @@ public sealed class ExplorerBrowserTests
         await page.WaitForSelectorAsync($"{Id("timetravel-label")}[data-as-of='{beforeEmail}']");
         await page.WaitForSelectorAsync($"{Id("node-property")}[data-key=email]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
         Assert.Equal("alice", await page.InnerTextAsync($"{Id("node-property")}[data-key=name] td"));
+        Assert.NotEqual("", await page.InputValueAsync(Id("timetravel-date")));
         await WaitForGraph(page, "alice bob carol doc-1 doc-2");
         await page.ClickAsync(Id("timetravel-now"));
         await page.WaitForSelectorAsync($"{Id("node-property")}[data-key=email]");
@@ -151,11 +173,22 @@ public sealed class ExplorerBrowserTests
         Assert.Equal("fsync", await page.InnerTextAsync($"{Id("info-durability")} td"));
         Assert.Equal(instanceId, await page.InnerTextAsync($"{Id("info-instance")} td"));
         Assert.Contains("is a entity", await page.InnerTextAsync($"{Id("ontology-node-type")}[data-type=person]"), StringComparison.Ordinal);
+        var engineer = await page.InnerTextAsync($"{Id("ontology-node-type")}[data-type=engineer]");
+        Assert.Contains("is a person", engineer, StringComparison.Ordinal);
+        Assert.Contains("Subtypes: civil", engineer, StringComparison.Ordinal);
+        Assert.Contains("software", engineer, StringComparison.Ordinal);
+        Assert.Contains("pattern", await page.InnerTextAsync($"{Id("ontology-node-type")}[data-type=person]"), StringComparison.Ordinal);
         Assert.Contains("person → document", await page.InnerTextAsync($"{Id("ontology-edge-type")}[data-type=AUTHORED]"), StringComparison.Ordinal);
         Assert.Contains("No entry is quarantined", await page.InnerTextAsync(Id("ops-quarantine")), StringComparison.Ordinal);
         Assert.Contains("No peer is configured", await page.InnerTextAsync(Id("ops-peers")), StringComparison.Ordinal);
 
         Assert.Empty(pageErrors);
+    }
+
+    private static async Task CreateEngineer(HttpClient client, string id, string subtype)
+    {
+        using var response = await client.PostJson("/nodes", $$$"""{"node_id":"{{{id}}}","node_type":"engineer","subtype":"{{{subtype}}}","label":"{{{id}}}","properties":{"name":"{{{id}}}"}}""");
+        await response.Json(HttpStatusCode.Created);
     }
 
     private static async Task<string> UpdateEmail(HttpClient client, string email)

@@ -107,7 +107,10 @@ async function recoverStream() {
 function askForKey(reason) {
   document.getElementById('auth-reason').textContent = reason || 'This server asks for an API key.';
   document.getElementById('auth-key').value = auth.key;
-  if (!authDialog.open) authDialog.showModal();
+  if (authDialog.open) return;
+  // Escape keeps the previous returnValue; clear it so a dismissed dialog changes nothing.
+  authDialog.returnValue = '';
+  authDialog.showModal();
 }
 
 authDialog.addEventListener('close', () => {

@@ -9,6 +9,9 @@ export class Search {
     this.onOpen = onOpen;
     this.form = document.getElementById('search-form');
     this.typeSelect = document.getElementById('search-type');
+    this.subtypeSelect = document.getElementById('search-subtype');
+    this.ontology = { node_types: {} };
+    this.typeSelect.addEventListener('change', () => this.setSubtypes());
     this.results = document.getElementById('search-results');
     this.summary = document.getElementById('search-summary');
     this.more = document.getElementById('search-more');
@@ -36,6 +39,18 @@ export class Search {
     add('', 0);
     this.typeSelect.replaceChildren(...options);
     if (types[chosen]) this.typeSelect.value = chosen;
+    this.ontology = ontology;
+    this.setSubtypes();
+  }
+
+  /** The subtypes the chosen type defines (every type's when none is chosen). */
+  setSubtypes() {
+    const chosen = this.subtypeSelect.value;
+    const types = this.ontology.node_types;
+    const from = this.typeSelect.value ? [types[this.typeSelect.value]] : Object.values(types);
+    const names = [...new Set(from.flatMap((def) => Object.keys(def?.subtypes ?? {})))].sort();
+    this.subtypeSelect.replaceChildren(el('option', { value: '' }, 'any subtype'), ...names.map((n) => el('option', { value: n }, n)));
+    if (names.includes(chosen)) this.subtypeSelect.value = chosen;
   }
 
   query(after) {
@@ -43,7 +58,9 @@ export class Search {
     const type = this.typeSelect.value;
     const label = document.getElementById('search-label').value.trim();
     const property = document.getElementById('search-property').value.trim();
+    const subtype = this.subtypeSelect.value;
     if (type) params.set('type', type);
+    if (subtype) params.set('subtype', subtype);
     if (label) params.set('label', label);
     if (property) params.set('property', property);
     if (after) params.set('after', after);
