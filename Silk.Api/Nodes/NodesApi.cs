@@ -29,7 +29,7 @@ public static class NodesApi
         group.MapGet("", ListNodes)
             .WithName("ListNodes")
             .WithSummary("List nodes")
-            .WithDescription("Live nodes in id order, optionally filtered by type (including subtypes of the type hierarchy), subtype, label text and one property value, one page at a time.")
+            .WithDescription("Live nodes in id order, optionally filtered by type (including subtypes of the type hierarchy), subtype and one property value, one page at a time.")
             .WithQueryProblems();
 
         group.MapGet("/{id}", GetNode)
