@@ -7,15 +7,32 @@ namespace Silk.Api.Explorer;
 /// The graph explorer: a static single page (<c>wwwroot/</c>: HTML, CSS, JavaScript modules and the vendored
 /// cytoscape) served at <c>/</c>. It only calls the public API, so it is not part of the OpenAPI document.
 /// </summary>
-public static class ExplorerSetup
+public static partial class ExplorerSetup
 {
     private const string WebRootFolder = "wwwroot";
     private const string IndexFile = "index.html";
 
+    /// <summary>
+    /// Serves wwwroot from the content root (the project folder under <c>dotnet run</c> and the test host), else from
+    /// the copy beside the assembly (the build copies wwwroot to the output, so a server started from any folder finds it).
+    /// </summary>
     public static WebApplication UseSilkExplorer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var files = new PhysicalFileProvider(FindWebRoot(app.Environment));
+        string[] candidates =
+        [
+            Path.Combine(app.Environment.ContentRootPath, WebRootFolder),
+            Path.Combine(AppContext.BaseDirectory, WebRootFolder),
+        ];
+        var webRoot = candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, IndexFile)));
+        if (webRoot is null)
+        {
+            // The API does not depend on the page: a server installed without it still serves every route.
+            LogNoExplorer(app.Logger, candidates[0], candidates[1]);
+            return app;
+        }
+
+        var files = new PhysicalFileProvider(webRoot);
 
         // .mjs (the vendored cytoscape module) is not in the default table; a module must be served as JavaScript.
         var types = new FileExtensionContentTypeProvider();
@@ -32,22 +49,6 @@ public static class ExplorerSetup
         return app;
     }
 
-    /// <summary>
-    /// The content root's wwwroot (the project folder under <c>dotnet run</c> and the test host), else the copy
-    /// beside the assembly (the build copies wwwroot to the output, so a server started from any folder finds it).
-    /// </summary>
-    private static string FindWebRoot(IWebHostEnvironment environment)
-    {
-        string[] candidates =
-        [
-            Path.Combine(environment.ContentRootPath, WebRootFolder),
-            Path.Combine(AppContext.BaseDirectory, WebRootFolder),
-        ];
-        foreach (var candidate in candidates)
-        {
-            if (File.Exists(Path.Combine(candidate, IndexFile))) return candidate;
-        }
-
-        throw new InvalidOperationException($"The explorer's files ({WebRootFolder}/{IndexFile}) are in neither {candidates[0]} nor {candidates[1]}.");
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The explorer page is not served: its files (wwwroot/index.html) are in neither {ContentRootCopy} nor {AssemblyCopy}.")]
+    private static partial void LogNoExplorer(ILogger logger, string contentRootCopy, string assemblyCopy);
 }
