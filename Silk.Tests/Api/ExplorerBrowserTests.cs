@@ -131,6 +131,17 @@ public sealed class ExplorerBrowserTests
         written.Add(await client.CreateEdge("e-dave", "alice", "dave"));
         await WaitForGraph(page, "alice bob carol dave doc-1 doc-2");
 
+        // Hops: far is three hops from alice (alice → doc-1 → doc-2 → far).
+        written.Add(await client.CreateNode("far"));
+        written.Add(await client.CreateEdge("e-far", "doc-2", "far"));
+        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await page.FillAsync(Id("graph-hops"), "3");
+        await page.DispatchEventAsync(Id("graph-hops"), "change");
+        await WaitForGraph(page, "alice bob carol dave doc-1 doc-2 far");
+        await page.FillAsync(Id("graph-hops"), "2");
+        await page.DispatchEventAsync(Id("graph-hops"), "change");
+        await WaitForGraph(page, "alice bob carol dave doc-1 doc-2");
+
         // The server ends the stream: the browser resumes from the last event id while writes go on.
         server.Streams.EndAllStreams();
         for (var i = 0; i < 5; i++) written.Add(await client.CreateNode($"gap-a-{i}"));
