@@ -244,6 +244,8 @@ public sealed class ExplorerBrowserTests
         await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
         await TailTestExtensions.Eventually(() => calls.Any(c => c.IsStream) && calls.Any(c => c.Path == "/ontology"), "the page reads again with the key");
         AssertAllCarry(calls, "key-one");
+        // It asked for a short-lived stream token first; this server issues none (auth off), so the key itself is used.
+        Assert.Contains(calls, c => c.Path == "/auth/tail-token");
 
         // Kept while the tab is open: a reload still sends it.
         await Quiet(calls);

@@ -56,5 +56,20 @@ async function detailOf(response) {
   }
 }
 
+/**
+ * A short-lived token for the event stream (POST /auth/tail-token), so that the key itself stays out of URLs.
+ * A server that issues none (404 before tokens existed, 409 with auth off) gets the key itself, which /tail
+ * also accepts as access_token. Throws Unauthorized when the key is refused.
+ */
+export async function streamCredential() {
+  const response = await fetch(new URL('/auth/tail-token', location.origin), {
+    method: 'POST',
+    headers: { Accept: 'application/json', Authorization: `Bearer ${auth.key}` },
+  });
+  if (response.status === 401) throw new Unauthorized(await detailOf(response));
+  if (!response.ok) return auth.key;
+  return (await response.json()).access_token;
+}
+
 /** A path segment: ids may hold any character. */
 export const seg = (id) => encodeURIComponent(id);

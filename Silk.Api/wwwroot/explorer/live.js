@@ -1,8 +1,9 @@
 // Follows GET /tail as Server-Sent Events. The browser resumes a dropped stream by itself (it sends the last
 // event id as Last-Event-ID); when the page itself opens a new EventSource (a new key, the Reconnect button,
-// a stream the browser gave up on) it passes that same id as `cursor`, so no change is missed or repeated.
+// a stream the browser gave up on, e.g. after its token expired) it passes that same id as `cursor`, so no
+// change is missed or repeated.
 
-import { auth } from './api.js';
+import { auth, streamCredential } from './api.js';
 
 export class LiveTail {
   /**
@@ -15,14 +16,31 @@ export class LiveTail {
     // The cursor after the last event seen ("now" until the first one: only changes after the page opened).
     this.cursor = 'now';
     this.retryTimer = null;
+    // Bumped by every open and close: an open still fetching its token gives way to a later call.
+    this.generation = 0;
   }
 
-  open() {
+  async open() {
     this.close();
+    const generation = ++this.generation;
     const url = new URL('/tail', location.origin);
     url.searchParams.set('cursor', this.cursor);
-    // EventSource cannot send headers: the key goes in the query, as /tail accepts it.
-    if (auth.key) url.searchParams.set('access_token', auth.key);
+    if (auth.key) {
+      // EventSource cannot send headers: the credential goes in the query, as /tail accepts it.
+      let credential;
+      try {
+        credential = await streamCredential();
+      } catch {
+        // Refused key or network failure: the page finds out which and asks for a key or retries.
+        if (generation === this.generation) {
+          this.handlers.onState('offline');
+          this.handlers.onClosed();
+        }
+        return;
+      }
+      if (generation !== this.generation) return;
+      url.searchParams.set('access_token', credential);
+    }
     const source = new EventSource(url);
     this.source = source;
     this.handlers.onState('connecting');
@@ -57,6 +75,7 @@ export class LiveTail {
   }
 
   close() {
+    this.generation++;
     clearTimeout(this.retryTimer);
     if (this.source) {
       this.source.close();
