@@ -3,6 +3,7 @@ using Silk.Api.Batch;
 using Silk.Api.Compaction;
 using Silk.Api.Diagnostics;
 using Silk.Api.Edges;
+using Silk.Api.Explorer;
 using Silk.Api.Graph;
 using Silk.Api.Health;
 using Silk.Api.Info;
@@ -50,6 +51,7 @@ public static class SilkApp
 
         app.UseSlowRequestLogging();
         app.UseSilkProblems();
+        app.UseSilkExplorer();
         app.UseSilkAuth();
         app.UseSilkLimits();
         app.UseSilkBodyLimits();

@@ -89,6 +89,7 @@ public static class NodesApi
         [FromQuery, Description("Only nodes of this type or of a type below it in the hierarchy.")] string? type,
         [FromQuery, Description("Only nodes with exactly this subtype.")] string? subtype,
         [FromQuery, Description("Only nodes whose property equals a value: `key:value`, where the value is read as JSON when it parses (`count:3`, `active:true`, `name:\"x\"`) and as a string otherwise (`status:active`).")] string? property,
+        [FromQuery, Description("Only nodes whose label contains this text, ignoring case.")] string? label,
         [FromQuery, Description(PageQuery.LimitDescription)] int? limit,
         [FromQuery, Description(PageQuery.AfterDescription)] string? after,
         [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
@@ -104,7 +105,12 @@ public static class NodesApi
 
         var query = new GraphQuery(new NodesStart(type, subtype), steps);
         var page = host.Store.Read(asOf, g =>
-            CursorPaging.PageOf(type is null && subtype is null && steps.Count == 0 ? g.AllNodes() : QueryRunner.Run(g, query).Nodes!, n => n.NodeId, after, size));
+        {
+            var nodes = type is null && subtype is null && steps.Count == 0 ? g.AllNodes() : QueryRunner.Run(g, query).Nodes!;
+            // Filtering keeps id order, so the paging cursor stays valid.
+            if (!string.IsNullOrEmpty(label)) nodes = nodes.Where(n => n.Label.Contains(label, StringComparison.OrdinalIgnoreCase)).ToList();
+            return CursorPaging.PageOf(nodes, n => n.NodeId, after, size);
+        });
         return TypedResults.Ok(new NodePage(Node.From(page.Items), page.Next));
     }
 

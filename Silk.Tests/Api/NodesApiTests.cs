@@ -163,6 +163,28 @@ public sealed class NodesApiTests(SilkApiFactory factory) : IClassFixture<SilkAp
     }
 
     [Fact]
+    public async Task Listing_filters_by_label_text_ignoring_case_with_type_and_paging()
+    {
+        await CreateLabelled("lb-1", "person", "Ada Lovelace", "a");
+        await CreateLabelled("lb-2", "document", "Notes on the Engine by ADA", "n");
+        await CreateLabelled("lb-3", "person", "Charles Babbage", "c");
+        await CreateLabelled("lb-4", "person", "Adam", "d");
+
+        Assert.Equal(["lb-1", "lb-2", "lb-4"], await ListIds("/nodes?label=ada&limit=1000", "lb-"));
+        Assert.Equal(["lb-1", "lb-4"], await ListIds("/nodes?type=person&label=ADA&limit=1000", "lb-"));
+        Assert.Equal(["lb-1"], await ListIds("/nodes?label=ada%20l&property=name:a&limit=1000", "lb-"));
+        Assert.Empty(await ListIds("/nodes?label=nobody-has-this&limit=1000", "lb-"));
+
+        // Paging over a filtered list: the cursor is the last id of the page, and the next page goes on after it.
+        using var first = await _client.Get("/nodes?label=ada&type=entity&limit=1&after=lb-0");
+        var page = await first.Json(HttpStatusCode.OK);
+        Assert.Equal("lb-1", page.GetProperty("items")[0].Str("node_id"));
+        Assert.Equal("lb-1", page.Str("next"));
+        using var second = await _client.Get("/nodes?label=ada&type=entity&limit=1&after=lb-1");
+        Assert.Equal("lb-2", (await second.Json(HttpStatusCode.OK)).GetProperty("items")[0].Str("node_id"));
+    }
+
+    [Fact]
     public async Task Cursor_paging_visits_every_node_once_in_id_order()
     {
         var ids = Enumerable.Range(0, 23).Select(i => $"pg-{i:D3}").ToList();
@@ -326,6 +348,12 @@ public sealed class NodesApiTests(SilkApiFactory factory) : IClassFixture<SilkAp
     {
         using var response = await _client.Get("/info");
         return (await response.Json(HttpStatusCode.OK)).GetProperty("entry_count").GetInt32();
+    }
+
+    private async Task CreateLabelled(string id, string type, string label, string name)
+    {
+        using var response = await _client.PostJson("/nodes", $$$"""{"node_id":"{{{id}}}","node_type":"{{{type}}}","label":"{{{label}}}","properties":{"name":"{{{name}}}"}}""");
+        await response.Json(HttpStatusCode.Created);
     }
 
     private async Task<List<string>> ListIds(string path, string prefix)

@@ -12,14 +12,6 @@ namespace Silk.Tests.Api;
 [Collection(HeavyTailTests.Name)]
 public sealed class TailBrowserTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-    ];
-
     /// <summary>Runs in the page: collects entry events (hash and id) and counts opens and up-to-date events.</summary>
     private const string PageScript = """
         () => {
@@ -36,10 +28,7 @@ public sealed class TailBrowserTests
     [Fact]
     public async Task EventSource_in_Chromium_gets_every_event_exactly_once_across_forced_reconnects()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.Fail($"{ChromiumPath} is missing: the browser test needs Debian's chromium package (`apt-get install chromium`; `bash .ci/run` installs it when missing).");
-        }
+        HeadlessChromium.Require();
 
         var stopwatch = Stopwatch.StartNew();
         await using var server = new TailServerFactory(new Dictionary<string, string?>
@@ -50,13 +39,7 @@ public sealed class TailBrowserTests
         using var client = server.NewClient();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 20_000,
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout(10_000);
 
