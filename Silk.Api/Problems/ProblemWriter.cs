@@ -16,13 +16,20 @@ internal static class ProblemWriter
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(problem);
-        var context = new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception };
-        if (httpContext.RequestServices.GetService<IProblemDetailsService>() is { } service && await service.TryWriteAsync(context).ConfigureAwait(false))
+        if (httpContext.RequestServices.GetService<IProblemDetailsService>() is { } service)
         {
-            return;
+            if (await service.TryWriteAsync(Context(httpContext, problem, exception)).ConfigureAwait(false)) return;
+
+            // The service declined because of Accept alone; answered as if JSON were asked for, the problem gets
+            // everything the service adds (type, title, trace id, customizations), not a reduced copy.
+            httpContext.Request.Headers.Accept = MediaType;
+            if (await service.TryWriteAsync(Context(httpContext, problem, exception)).ConfigureAwait(false)) return;
         }
 
         problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status ?? httpContext.Response.StatusCode);
         await httpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: MediaType).ConfigureAwait(false);
     }
+
+    private static ProblemDetailsContext Context(HttpContext httpContext, ProblemDetails problem, Exception? exception) =>
+        new() { HttpContext = httpContext, ProblemDetails = problem, Exception = exception };
 }

@@ -87,13 +87,6 @@ public static class TailApi
         if (stream && ReserveStream(context, streams) is { } refused) return refused;
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, lastEventId, stopping, cancellationToken);
-        if (stream && result.Result is BadRequestProblem or GoneProblem)
-        {
-            // Errors come before any streaming, as problem+json; the problem writer writes whole problems (title,
-            // type) only to requests that accept JSON, which an EventSource's request does not.
-            context.Request.Headers.Accept = "application/problem+json";
-        }
-
         return result.Result switch
         {
             Ok<TailResponse> ok => ok,
@@ -114,7 +107,6 @@ public static class TailApi
         if (limits.MaxStreamsPerCaller <= 0 || SilkCaller.PartitionOf(context, limits.LimitLoopback) is not { } caller) return null;
         if (streams.TryReserve(caller, limits.MaxStreamsPerCaller) is not { } reservation)
         {
-            context.Request.Headers.Accept = "application/problem+json";
             return LimitsSetup.TooMany(context, 5,
                 $"This caller already holds {limits.MaxStreamsPerCaller} open event streams (setting Silk:Limits:MaxStreamsPerCaller); close one first.");
         }
