@@ -7,6 +7,7 @@ using Silk.Core.Signing;
 using Silk.Core.Wire;
 using Silk.Tests.Peers;
 using Silk.Tests.Signing;
+using Silk.Tests.Storage;
 
 namespace Silk.Tests.Api;
 
@@ -165,30 +166,24 @@ public sealed class SigningApiTests
     [Fact]
     public async Task Key_path_setting_places_the_key_file_and_a_damaged_file_stops_startup()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "silk-keys-" + Guid.NewGuid().ToString("N")[..8]);
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var keyPath = Path.Combine(folder, "nested", "instance.key");
-        try
+        await using (var app = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Signing:KeyPath"] = keyPath }))
         {
-            await using (var app = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Signing:KeyPath"] = keyPath }))
-            {
-                using var client = app.CreateClient();
-                using var set = await client.PutJson("/signing/key", $$"""{"private_key":"{{SigningFixtures.Test2Seed}}"}""");
-                Assert.Equal(SigningFixtures.Test2Public, (await set.Json(HttpStatusCode.OK)).Str("public_key"));
-                Assert.Equal(SigningFixtures.Test2Seed, File.ReadAllText(keyPath).Trim());
-                Assert.False(File.Exists(Path.Combine(app.DataPath, "signing.key")));
-            }
+            using var client = app.CreateClient();
+            using var set = await client.PutJson("/signing/key", $$"""{"private_key":"{{SigningFixtures.Test2Seed}}"}""");
+            Assert.Equal(SigningFixtures.Test2Public, (await set.Json(HttpStatusCode.OK)).Str("public_key"));
+            Assert.Equal(SigningFixtures.Test2Seed, File.ReadAllText(keyPath).Trim());
+            Assert.False(File.Exists(Path.Combine(app.DataPath, "signing.key")));
+        }
 
-            File.WriteAllText(keyPath, "not a key\n");
-            await using var damaged = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Signing:KeyPath"] = keyPath });
-            var error = Assert.ThrowsAny<Exception>(() => damaged.CreateClient());
-            var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
-            Assert.Contains(keyPath, messages, StringComparison.Ordinal);
-            Assert.Contains("does not hold a key", messages, StringComparison.Ordinal);
-        }
-        finally
-        {
-            SilkApiFactory.DeleteFolder(folder);
-        }
+        File.WriteAllText(keyPath, "not a key\n");
+        await using var damaged = SilkApiFactory.With(new Dictionary<string, string?> { ["Silk:Signing:KeyPath"] = keyPath });
+        var error = Assert.ThrowsAny<Exception>(() => damaged.CreateClient());
+        var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+        Assert.Contains(keyPath, messages, StringComparison.Ordinal);
+        Assert.Contains("does not hold a key", messages, StringComparison.Ordinal);
     }
 
     [Fact]

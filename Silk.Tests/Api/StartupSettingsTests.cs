@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Silk.Tests.Storage;
 
 namespace Silk.Tests.Api;
 
@@ -106,29 +107,24 @@ public sealed class StartupSettingsTests
     [Fact]
     public void The_server_process_refuses_a_bad_setting_with_one_line_and_exit_code_1()
     {
-        var root = Path.Combine(Path.GetTempPath(), "silk-badsetting-" + Guid.NewGuid().ToString("N")[..12]);
+        using var temp = new TempFolder();
+        var root = temp.Path;
         using var server = new Silk.Tests.Peers.SilkProcess("bad", Silk.Tests.Peers.SilkProcess.FreePorts(1)[0], root, [$"--Silk:DataPath={Path.Combine(root, "data")}", "--Silk:Durability=sometimes"]);
-        try
-        {
-            server.Start();
+        server.Start();
 
-            Assert.Equal(1, server.WaitForExit(TimeSpan.FromSeconds(60)));
-            Assert.Contains("Silk cannot start: Setting Silk:Durability is \"sometimes\"", server.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            SilkApiFactory.DeleteFolder(root);
-        }
+        Assert.Equal(1, server.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Silk cannot start: Setting Silk:Durability is \"sometimes\"", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Otlp_export_to_an_unreachable_collector_does_not_stop_the_server_process()
     {
-        var root = Path.Combine(Path.GetTempPath(), "silk-otlp-" + Guid.NewGuid().ToString("N")[..12]);
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var collector = Silk.Tests.Peers.PeersApiTests.DeadAddress();
-        var server = new Silk.Tests.Peers.SilkProcess("otlp", Silk.Tests.Peers.SilkProcess.FreePorts(1)[0], root, [
+        using var server = new Silk.Tests.Peers.SilkProcess("otlp", Silk.Tests.Peers.SilkProcess.FreePorts(1)[0], root, [
             $"--Silk:DataPath={Path.Combine(root, "data")}",
             $"--Silk:Ontology={"""{"node_types":{"entity":{"properties":{"name":{"value_type":"string","required":true}}}},"edge_types":{}}"""}",
             $"--Silk:Telemetry:OtlpEndpoint={collector}",
@@ -136,29 +132,21 @@ public sealed class StartupSettingsTests
             "--Silk:Telemetry:ExportIntervalSeconds=1",
         ]);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        try
+        server.Start();
+        await server.WaitReadyAsync(http, TimeSpan.FromSeconds(60));
+        using (var content = new StringContent("""{"node_id":"exported","node_type":"entity","label":"e","properties":{"name":"e"}}""", System.Text.Encoding.UTF8, "application/json"))
+        using (var created = await http.PostAsync(new Uri($"{server.Url}/nodes"), content))
         {
-            server.Start();
-            await server.WaitReadyAsync(http, TimeSpan.FromSeconds(60));
-            using (var content = new StringContent("""{"node_id":"exported","node_type":"entity","label":"e","properties":{"name":"e"}}""", System.Text.Encoding.UTF8, "application/json"))
-            using (var created = await http.PostAsync(new Uri($"{server.Url}/nodes"), content))
-            {
-                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            }
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
 
-            await Task.Delay(2500); // two export attempts at least, which fail
-            Assert.True(server.IsRunning, server.Output);
-            using var node = await http.GetAsync(new Uri($"{server.Url}/nodes/exported"));
-            Assert.Equal(HttpStatusCode.OK, node.StatusCode);
-            Assert.Contains($"Exporting metrics to the OTLP collector at {collector}", server.Output, StringComparison.Ordinal);
-            server.Stop();
-            Assert.Contains("exit code 0", server.Output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            server.Dispose();
-            SilkApiFactory.DeleteFolder(root);
-        }
+        await Task.Delay(2500); // two export attempts at least, which fail
+        Assert.True(server.IsRunning, server.Output);
+        using var node = await http.GetAsync(new Uri($"{server.Url}/nodes/exported"));
+        Assert.Equal(HttpStatusCode.OK, node.StatusCode);
+        Assert.Contains($"Exporting metrics to the OTLP collector at {collector}", server.Output, StringComparison.Ordinal);
+        server.Stop();
+        Assert.Contains("exit code 0", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]

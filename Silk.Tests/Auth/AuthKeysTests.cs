@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Silk.Api.Auth;
 using Silk.Api.Hosting;
 using Silk.Tests.Api;
+using Silk.Tests.Storage;
 
 namespace Silk.Tests.Auth;
 
@@ -178,38 +179,26 @@ public sealed class AuthKeysTests : IAsyncLifetime
     [Fact]
     public void Without_keys_the_real_app_refuses_a_non_loopback_address()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "silk-auth-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            var error = Assert.Throws<SilkSettingsException>(() => SilkApp.Build(["--urls", "http://0.0.0.0:0", "--Silk:DataPath", folder]));
+        using var temp = new TempFolder();
+        var folder = temp.Path;
+        var error = Assert.Throws<SilkSettingsException>(() => SilkApp.Build(["--urls", "http://0.0.0.0:0", "--Silk:DataPath", folder]));
 
-            Assert.Contains("Urls", error.Message, StringComparison.Ordinal);
-            Assert.Contains("Silk:Auth:Keys", error.Message, StringComparison.Ordinal);
-            Assert.Contains("http://0.0.0.0:0", error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            SilkApiFactory.DeleteFolder(folder);
-        }
+        Assert.Contains("Urls", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Silk:Auth:Keys", error.Message, StringComparison.Ordinal);
+        Assert.Contains("http://0.0.0.0:0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task With_keys_the_real_app_may_listen_on_every_interface()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "silk-auth-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            await using var app = SilkApp.Build([
-                "--urls", "http://0.0.0.0:0", "--Silk:DataPath", folder,
-                "--Silk:Auth:Keys:0:Name", "ops", "--Silk:Auth:Keys:0:Role", "admin", "--Silk:Auth:Keys:0:Key", AuthTestKit.AdminKey,
-                "--Logging:LogLevel:Default", "Warning",
-            ]);
-            Assert.True(app.Services.GetRequiredService<ApiKeyRing>().Enabled);
-        }
-        finally
-        {
-            SilkApiFactory.DeleteFolder(folder);
-        }
+        using var temp = new TempFolder();
+        var folder = temp.Path;
+        await using var app = SilkApp.Build([
+            "--urls", "http://0.0.0.0:0", "--Silk:DataPath", folder,
+            "--Silk:Auth:Keys:0:Name", "ops", "--Silk:Auth:Keys:0:Role", "admin", "--Silk:Auth:Keys:0:Key", AuthTestKit.AdminKey,
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        Assert.True(app.Services.GetRequiredService<ApiKeyRing>().Enabled);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Silk.Api.Hosting;
 using Silk.Tests.Api;
+using Silk.Tests.Storage;
 
 namespace Silk.Tests.Auth;
 
@@ -14,48 +15,36 @@ public sealed class LoopbackRuntimeTests
     [Fact]
     public async Task Without_keys_a_server_bound_to_every_interface_stops_itself()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "silk-any-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            await using var app = SilkApp.Build(["--urls", "http://127.0.0.1:0", "--Silk:DataPath", folder, "--Logging:LogLevel:Default", "Warning"]);
-            app.Urls.Clear();
-            app.Urls.Add("http://0.0.0.0:0");
-            await app.StartAsync();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
+        await using var app = SilkApp.Build(["--urls", "http://127.0.0.1:0", "--Silk:DataPath", folder, "--Logging:LogLevel:Default", "Warning"]);
+        app.Urls.Clear();
+        app.Urls.Add("http://0.0.0.0:0");
+        await app.StartAsync();
 
-            await TailTestExtensions.Eventually(() => app.Lifetime.ApplicationStopping.IsCancellationRequested, "the server stops itself", 30);
-            await app.StopAsync();
-        }
-        finally
-        {
-            SilkApiFactory.DeleteFolder(folder);
-        }
+        await TailTestExtensions.Eventually(() => app.Lifetime.ApplicationStopping.IsCancellationRequested, "the server stops itself", 30);
+        await app.StopAsync();
     }
 
     [Fact]
     public async Task With_keys_a_server_bound_to_every_interface_runs()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "silk-any-" + Guid.NewGuid().ToString("N")[..12]);
-        try
-        {
-            await using var app = SilkApp.Build([
-                "--urls", "http://127.0.0.1:0", "--Silk:DataPath", folder, "--Logging:LogLevel:Default", "Warning",
-                "--Silk:Auth:Keys:0:Name", "ops", "--Silk:Auth:Keys:0:Role", "admin", "--Silk:Auth:Keys:0:Key", AuthTestKit.AdminKey,
-            ]);
-            app.Urls.Clear();
-            app.Urls.Add("http://0.0.0.0:0");
-            await app.StartAsync();
-            var port = new Uri(app.Urls.First()).Port;
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var temp = new TempFolder();
+        var folder = temp.Path;
+        await using var app = SilkApp.Build([
+            "--urls", "http://127.0.0.1:0", "--Silk:DataPath", folder, "--Logging:LogLevel:Default", "Warning",
+            "--Silk:Auth:Keys:0:Name", "ops", "--Silk:Auth:Keys:0:Role", "admin", "--Silk:Auth:Keys:0:Key", AuthTestKit.AdminKey,
+        ]);
+        app.Urls.Clear();
+        app.Urls.Add("http://0.0.0.0:0");
+        await app.StartAsync();
+        var port = new Uri(app.Urls.First()).Port;
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
-            using var health = await client.Get("/healthz");
+        using var health = await client.Get("/healthz");
 
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            Assert.False(app.Lifetime.ApplicationStopping.IsCancellationRequested);
-            await app.StopAsync();
-        }
-        finally
-        {
-            SilkApiFactory.DeleteFolder(folder);
-        }
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.False(app.Lifetime.ApplicationStopping.IsCancellationRequested);
+        await app.StopAsync();
     }
 }
