@@ -121,7 +121,7 @@ internal sealed class SilkProcess : IDisposable
     {
         if (_process is not { HasExited: false } process) return;
         process.Kill(entireProcessTree: true);
-        process.WaitForExit(10_000);
+        WaitForExitAndOutput(process);
         Append("--- killed (SIGKILL)");
     }
 
@@ -131,8 +131,15 @@ internal sealed class SilkProcess : IDisposable
         if (_process is not { HasExited: false } process) return;
         SendSigterm();
         if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
-        process.WaitForExit(10_000);
+        WaitForExitAndOutput(process);
         Append($"--- stopped (SIGTERM), exit code {process.ExitCode}");
+    }
+
+    // WaitForExit with a timeout returns before the redirected output is read to its end (its last log lines, such as
+    // a shutdown's, could still be missing from Output); the call without one waits for that too.
+    private static void WaitForExitAndOutput(Process process)
+    {
+        if (process.WaitForExit(10_000)) process.WaitForExit();
     }
 
     /// <summary>Waits for the process to end by itself (and for its output to be read); returns its exit code.</summary>
