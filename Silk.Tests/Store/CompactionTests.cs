@@ -49,6 +49,17 @@ public class CompactionTests
     }
 
     [Fact]
+    public void Non_finite_and_negative_zero_floats_are_restated_bit_for_bit()
+    {
+        using var store = TestStores.Create();
+        store.AddNode("f", "person", "F", ValueMap.Of(("name", "f"), ("nan", double.NaN), ("inf", double.NegativeInfinity), ("minus_zero", -0.0)));
+        Assert.True(store.VerifyCompactionSafe().Safe, string.Join("; ", store.VerifyCompactionSafe().Reasons));
+        var before = ValueCodec.Encode(Value.FromMap(store.GetNode("f")!.Properties));
+        store.Compact();
+        Assert.Equal(before, ValueCodec.Encode(Value.FromMap(store.GetNode("f")!.Properties)));
+    }
+
+    [Fact]
     public void Quarantined_entries_survive_compaction()
     {
         using var a = TestStores.Create("peer-a");
