@@ -17,8 +17,7 @@ namespace Silk.Api.Peers;
 /// <param name="Exchanges">Successful exchanges since this server started.</param>
 /// <param name="EntriesPulled">Entries received from the peer and new here, since this server started.</param>
 /// <param name="EntriesPushed">Entries sent to the peer and new there, since this server started.</param>
-/// <param name="NodeTypes">The node types pulled from this peer (<c>Silk:Peers:&lt;i&gt;:NodeTypes</c>): this server is a
-/// partial replica of them. Null when everything is pulled.</param>
+/// <param name="NodeTypes">The node types pulled from this peer (the NodeTypes of its Silk:Peers entry): this server is a partial replica of them. Null when everything is pulled.</param>
 /// <param name="BytesReceived">Sync message bytes received from the peer (its payloads and offers), since this server started.</param>
 /// <param name="BytesSent">Sync message bytes sent to the peer, since this server started.</param>
 public sealed record PeerView(
