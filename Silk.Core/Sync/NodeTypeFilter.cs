@@ -6,7 +6,7 @@ namespace Silk.Core.Sync;
 /// <summary>
 /// Filtered (partial) sync: a payload cut down to what concerns some node types, as the original's
 /// <c>receive_filtered_sync_offer(offer, node_types)</c> does (silk-graph src/python/mod.rs,
-/// <c>PyGraphStore::receive_filtered_sync_offer</c>; src/python.rs before 0.3). Read from that function:
+/// <c>PyGraphStore::receive_filtered_sync_offer</c>; earlier versions had it in src/python.rs). Read from that function:
 /// <list type="bullet">
 /// <item>It starts from the full payload for the offer (<c>entries_missing</c>) and only removes entries from it.</item>
 /// <item>A wanted node is the id of an <c>add_node</c> <b>in that payload</b> whose <c>node_type</c> is one of the names,
