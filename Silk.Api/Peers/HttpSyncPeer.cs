@@ -12,6 +12,7 @@ namespace Silk.Api.Peers;
 /// original's MessagePack bytes. Delta payloads and held-back pushes are asked for with
 /// <c>X-Silk-Payload-Mode: delta</c>. Answers larger than the sync limit (64 MiB) are refused unread.
 /// Counts the body bytes it sends and receives. With an API key, every call carries it as <c>Authorization: Bearer</c>.
+/// With node types, payloads are asked for filtered to them (<c>POST /sync/offer?node_types=…</c>): a partial replica's pull.
 /// </summary>
 public sealed class HttpSyncPeer : ISyncPeer
 {
@@ -20,16 +21,20 @@ public sealed class HttpSyncPeer : ISyncPeer
     private readonly HttpClient _client;
     private readonly Uri _base;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly string _offerPath;
     private long _sent;
     private long _received;
 
-    public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null)
+    public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null, IReadOnlyList<string>? nodeTypes = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(baseAddress);
         _client = client;
         _base = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
         _authorization = string.IsNullOrEmpty(apiKey) ? null : new AuthenticationHeaderValue("Bearer", apiKey);
+        _offerPath = nodeTypes is { Count: > 0 }
+            ? "sync/offer?" + string.Join('&', nodeTypes.Select(t => SyncApi.NodeTypesQuery + "=" + Uri.EscapeDataString(t)))
+            : "sync/offer";
     }
 
     /// <summary>Request body bytes sent so far.</summary>
@@ -49,7 +54,7 @@ public sealed class HttpSyncPeer : ISyncPeer
     public async Task<SyncPayload> RequestPayloadAsync(SyncOffer offer, PayloadMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        using var request = Post("sync/offer", offer.ToBytes(), mode);
+        using var request = Post(_offerPath, offer.ToBytes(), mode);
         return SyncPayload.Decode(await SendAsync(request, cancellationToken).ConfigureAwait(false));
     }
 

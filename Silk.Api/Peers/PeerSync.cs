@@ -18,7 +18,12 @@ namespace Silk.Api.Peers;
 /// <param name="Dropped">Received entries left out by a filter.</param>
 /// <param name="ElapsedMs">Duration of the exchange.</param>
 /// <param name="Error">Why it failed, when it did.</param>
-public sealed record PeerSyncOutcome(string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error);
+/// <param name="BytesReceived">Sync message bytes received from the peer in this exchange.</param>
+/// <param name="BytesSent">Sync message bytes sent to the peer in this exchange.</param>
+/// <param name="NodeTypes">The node types pulled (a partial replica's peer), null when everything is.</param>
+public sealed record PeerSyncOutcome(
+    string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error,
+    long BytesReceived, long BytesSent, IReadOnlyList<string>? NodeTypes);
 
 /// <summary>The outcome of one gossip round.</summary>
 /// <param name="Targets">One outcome per peer chosen for the round (⌈ln N + 1⌉ of N peers; all when N ≤ 2).</param>
@@ -28,6 +33,7 @@ public sealed record GossipRoundResult(IReadOnlyList<PeerSyncOutcome> Targets);
 /// Runs exchanges with peers: one <see cref="SyncExchange"/> (pull, push, need rounds, in delta mode)
 /// through an <see cref="HttpSyncPeer"/> on the named client <see cref="HttpClientName"/>, whose
 /// resilience pipeline (timeouts, retries, a circuit breaker per peer) is set up in <see cref="PeersSetup"/>.
+/// From a peer with node types (<c>Silk:Peers:&lt;i&gt;:NodeTypes</c>) only those are pulled.
 /// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters.
 /// </summary>
 public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpClientFactory clients, PeerMetrics metrics, ILogger<PeerSync> logger)
@@ -45,12 +51,13 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
     {
         if (peers.Get(peerId) is not { } peer) return null;
         var clock = Stopwatch.StartNew();
-        var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
+        var nodeTypes = peers.NodeTypesOf(peerId);
+        var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId), nodeTypes);
         try
         {
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
             var failuresBefore = peer.ConsecutiveFailures;
-            peers.RecordSuccess(peerId, result);
+            peers.RecordSuccess(peerId, result, remote.BytesSent, remote.BytesReceived);
             metrics.Exchanged(peerId, ok: true, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
             LogExchanged(logger, peerId, result.Pulled, result.Pushed, remote.BytesSent, remote.BytesReceived, clock.Elapsed.TotalMilliseconds);
             if (failuresBefore > 0) Recovered(peerId, failuresBefore);
@@ -61,15 +68,16 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
                 StoreLog.Quarantined(logger, result.Quarantined, result.Pulled, source);
             }
 
-            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);
+            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null,
+                remote.BytesReceived, remote.BytesSent, nodeTypes);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
         {
             var error = Describe(ex);
-            peers.RecordFailure(peerId, error);
+            peers.RecordFailure(peerId, error, remote.BytesSent, remote.BytesReceived);
             metrics.Exchanged(peerId, ok: false, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
             Failed(peerId, error);
-            return new PeerSyncOutcome(peerId, false, 0, 0, 0, 0, clock.Elapsed.TotalMilliseconds, error);
+            return new PeerSyncOutcome(peerId, false, 0, 0, 0, 0, clock.Elapsed.TotalMilliseconds, error, remote.BytesReceived, remote.BytesSent, nodeTypes);
         }
     }
 
