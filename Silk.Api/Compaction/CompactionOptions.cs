@@ -29,13 +29,14 @@ public sealed class CompactionOptions
     /// <summary>With <c>threshold</c>: compact once the log holds more entries than this (required, at least 1).</summary>
     public int? MaxEntries { get; set; }
 
-    /// <summary>With <c>interval</c>: seconds between compactions (required, 1 to 31536000).</summary>
+    /// <summary>With <c>interval</c>: seconds between compactions (required, 1 to 2592000, 30 days).</summary>
     public double? IntervalSeconds { get; set; }
 
     /// <summary>After a compaction was due but unsafe (or failed), seconds until the policy checks again even without writes.</summary>
     public double RetrySeconds { get; set; } = 5;
 
-    private const double MaxSeconds = 31_536_000;
+    // 30 days: a single timer (Task.Delay) cannot wait much longer than 49 days.
+    private const double MaxSeconds = 2_592_000;
 
     /// <summary>The policy named by <see cref="Policy"/>, or null when it names none.</summary>
     public static CompactionPolicy? ParsePolicy(string? value) => value?.Trim().ToLowerInvariant() switch

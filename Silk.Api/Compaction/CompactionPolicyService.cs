@@ -104,11 +104,10 @@ public sealed partial class CompactionPolicyService(StoreHost host, CompactionPo
             var checkpoint = attempt.Checkpoint!.Value.ToHex();
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             _loggedSkip = null;
-            state.RecordCompaction(checkpoint);
-            metrics.Compacted(policy);
             var trigger = CompactionOptions.Name(policy) + " policy";
             StoreLog.Compacted(_logger, trigger, attempt.EntriesBefore, attempt.EntriesAfter, checkpoint, true, elapsedMs);
-
+            metrics.Compacted(policy);
+            state.RecordCompaction(checkpoint); // last: once an operator sees it, the log line and the count are out too
             return Outcome.Compacted;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -122,15 +121,18 @@ public sealed partial class CompactionPolicyService(StoreHost host, CompactionPo
     private void Skip(CompactionPolicy policy, IReadOnlyList<CompactionBlocker> blockers)
     {
         var reasons = blockers.Select(b => b.Reason).ToList();
-        state.RecordSkip(reasons);
-        metrics.Skipped(policy, blockers.Select(b => b.Kind));
 
         // The reasons' wording changes with every write (the newest entry's time); their kinds and subjects do not.
         var key = string.Join("|", blockers.Select(b => $"{b.Kind}:{b.Subject}").Order(StringComparer.Ordinal));
-        if (key == _loggedSkip) return;
-        _loggedSkip = key;
-        var (name, text) = (CompactionOptions.Name(policy), string.Join("; ", reasons));
-        LogSkipped(_logger, name, text, Options.RetrySeconds);
+        if (key != _loggedSkip)
+        {
+            _loggedSkip = key;
+            var (name, text) = (CompactionOptions.Name(policy), string.Join("; ", reasons));
+            LogSkipped(_logger, name, text, Options.RetrySeconds);
+        }
+
+        metrics.Skipped(policy, blockers.Select(b => b.Kind));
+        state.RecordSkip(reasons);
     }
 
     [LoggerMessage(EventId = LogEvents.CompactionSkipped, Level = LogLevel.Information,

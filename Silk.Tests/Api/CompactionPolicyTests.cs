@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Silk.Api.Compaction;
 using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Core.Diagnostics;
+using Silk.Core.Wire;
 using Silk.Tests.Diagnostics;
 using Silk.Tests.Storage;
 
@@ -44,6 +46,15 @@ public sealed class CompactionPolicyTests
         new(app.Services.GetRequiredService<IMeterFactory>(), SilkMetrics.MeterName);
 
     private static StoreHost Host(WebApplicationFactory<Program> app) => app.Services.GetRequiredService<StoreHost>();
+
+    private static CompactionPolicyState Policy(WebApplicationFactory<Program> app) => app.Services.GetRequiredService<CompactionPolicyState>();
+
+    /// <summary>
+    /// The policy's last compaction is recorded and its checkpoint still starts the log: no compaction is half
+    /// done (the state is recorded after its log line and metric) and none came after it.
+    /// </summary>
+    private static bool CompactedLast(WebApplicationFactory<Program> app) =>
+        Policy(app).Status().LastCheckpoint is { } checkpoint && Host(app).Store.GetEntry(Hash.ParseHex(checkpoint)) is not null;
 
     /// <summary>
     /// <see cref="Writes"/> writes, one request each: 200 nodes, 40 edges (of a type without required
@@ -93,8 +104,9 @@ public sealed class CompactionPolicyTests
 
         var store = Host(app).Store;
         await TailTestExtensions.Eventually(
-            () => metrics.Sum("silk.compaction.automatic", "policy", "threshold") >= 1 && store.EntryCount <= MaxEntries,
+            () => store.EntryCount <= MaxEntries && CompactedLast(app),
             "the threshold policy compacted the log down to at most 100 entries", Deadline);
+        Assert.True(metrics.Sum("silk.compaction.automatic", "policy", "threshold") >= 1);
         Assert.Equal(Writes + 1, twin.Host.Store.EntryCount);
         Assert.Equal(await Graph(twinClient), await Graph(client));
         Assert.True(metrics.Sum("silk.compaction.runs") >= 1);
@@ -214,13 +226,13 @@ public sealed class CompactionPolicyTests
         var store = factory.Host.Store;
 
         for (var i = 0; i < 20; i++) await client.CreateNode($"i{i:D2}");
-        await TailTestExtensions.Eventually(
-            () => metrics.Sum("silk.compaction.automatic", "policy", "interval") >= 1 && store.EntryCount == 1,
-            "the interval policy compacted the log to its checkpoint", Deadline);
+        await TailTestExtensions.Eventually(() => store.EntryCount == 1 && CompactedLast(factory), "the interval policy compacted the log to its checkpoint", Deadline);
         var firstCheckpoint = (await Automatic(client)).Str("last_checkpoint");
 
         for (var i = 20; i < 25; i++) await client.CreateNode($"i{i:D2}");
-        await TailTestExtensions.Eventually(() => store.EntryCount == 1, "the interval policy compacted the new writes", Deadline);
+        await TailTestExtensions.Eventually(
+            () => store.EntryCount == 1 && CompactedLast(factory) && Policy(factory).Status().LastCheckpoint != firstCheckpoint,
+            "the interval policy compacted the new writes", Deadline);
 
         var automatic = await Automatic(client);
         Assert.Equal("interval", automatic.Str("policy"));
