@@ -45,6 +45,7 @@ public static class SilkApp
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
+        builder.Services.AddSilkCompaction();
         builder.Services.AddSilkSigning();
 
         var app = builder.Build();
