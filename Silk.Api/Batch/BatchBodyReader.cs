@@ -78,21 +78,34 @@ public static class BatchBodyReader
             var current = end < 0 ? rest : rest[..end];
             rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
             line++;
-            if (current.Span.Trim(" \t\r"u8).IsEmpty) continue;
-            try
-            {
-                using var document = JsonDocument.Parse(current, new JsonDocumentOptions { MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth });
-                var (op, error) = ParseOne(document.RootElement, ops.Count, options, $" (line {line})");
-                if (op is null) return (null, error);
-                ops.Add(op);
-            }
-            catch (JsonException ex)
-            {
-                return (null, $"line {line} is not valid JSON: {ex.Message}");
-            }
+            if (IsBlank(current.Span)) continue;
+            var (op, error) = ParseLine(current, ops.Count, line, options);
+            if (op is null) return (null, error);
+            ops.Add(op);
         }
 
         return (ops, null);
+    }
+
+    /// <summary>A line with nothing but spaces, tabs or a carriage return: NDJSON readers skip it.</summary>
+    public static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
+
+    /// <summary>One NDJSON line (without its newline) as an operation, or an error message naming the line.</summary>
+    public static (BatchOperation? Operation, string? Error) ParseLine(ReadOnlyMemory<byte> line, int index, int lineNumber, JsonSerializerOptions options)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth });
+            return ParseOne(document.RootElement, index, options, $" (line {lineNumber})");
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"line {lineNumber} is not valid JSON: {ex.Message}");
+        }
+        catch (Exception ex) when (Silk.Core.Wire.ValueJson.IsParseFailure(ex))
+        {
+            return (null, $"line {lineNumber} cannot be read: {ex.Message}");
+        }
     }
 
     private static (BatchOperation?, string?) ParseOne(JsonElement element, int index, JsonSerializerOptions options, string where = "")

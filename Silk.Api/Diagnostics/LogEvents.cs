@@ -31,6 +31,8 @@ public static class LogEvents
     public const int CompactionFailed = 3003;
     public const int OperationProgress = 3010;
     public const int OperationDone = 3011;
+    public const int ImportChunk = 3020;
+    public const int ImportInterrupted = 3021;
 
     public const int SlowRequest = 4000;
     public const int RequestRefused = 4001;

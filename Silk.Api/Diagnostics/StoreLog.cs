@@ -16,4 +16,12 @@ public static partial class StoreLog
     [LoggerMessage(EventId = LogEvents.Compacted, Level = LogLevel.Information,
         Message = "Compacted the log ({Trigger}): {Before} entries replaced by {After} (checkpoint {Checkpoint}), safe check {SafeCheck}, {ElapsedMs:F0} ms")]
     public static partial void Compacted(ILogger logger, string trigger, int before, int after, string checkpoint, bool safeCheck, double elapsedMs);
+
+    [LoggerMessage(EventId = LogEvents.ImportChunk, Level = LogLevel.Information,
+        Message = "Import chunk {Chunk} committed through line {Line}: {Applied} applied, {Skipped} skipped ({TotalApplied} applied, {TotalSkipped} skipped so far)")]
+    public static partial void ImportChunk(ILogger logger, int chunk, int line, int applied, int skipped, int totalApplied, int totalSkipped);
+
+    [LoggerMessage(EventId = LogEvents.ImportInterrupted, Level = LogLevel.Warning,
+        Message = "Import interrupted after line {LastCommittedLine} ({Applied} applied, {Skipped} skipped, all durable): {Reason}. Resume with POST /import?from_line=<that line + 1>")]
+    public static partial void ImportInterrupted(ILogger logger, int lastCommittedLine, int applied, int skipped, string reason);
 }

@@ -6,6 +6,7 @@ using Silk.Api.Edges;
 using Silk.Api.Explorer;
 using Silk.Api.Graph;
 using Silk.Api.Health;
+using Silk.Api.Import;
 using Silk.Api.Info;
 using Silk.Api.Json;
 using Silk.Api.Limits;
@@ -46,6 +47,7 @@ public static class SilkApp
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
         builder.Services.AddSilkCompaction();
+        builder.Services.AddSilkImport();
         builder.Services.AddSilkSigning();
 
         var app = builder.Build();
@@ -65,6 +67,7 @@ public static class SilkApp
         app.MapGraphApi();
         app.MapQueryApi();
         app.MapBatchApi();
+        app.MapImportApi();
         app.MapOplogApi();
         app.MapQuarantineApi();
         app.MapCompactionApi();

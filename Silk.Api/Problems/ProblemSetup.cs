@@ -27,7 +27,7 @@ public static class ProblemSetup
         app.UseExceptionHandler();
         // A bodiless 4xx (no route, wrong method, a framework refusal) gets a problem too, whatever Accept says.
         app.UseStatusCodePages(static context => ProblemWriter.WriteAsync(
-            context.HttpContext, ApiProblems.Create(context.HttpContext.Response.StatusCode, ReasonOf(context.HttpContext.Response.StatusCode))));
+            context.HttpContext, ApiProblems.Create(context.HttpContext.Response.StatusCode, ReasonOf(context.HttpContext))));
         app.UseRouting();
         return app;
     }
@@ -39,11 +39,14 @@ public static class ProblemSetup
         return app;
     }
 
-    private static string ReasonOf(int status) => status switch
+    private static string ReasonOf(HttpContext context) => context.Response.StatusCode switch
     {
         StatusCodes.Status404NotFound => "no such route",
         StatusCodes.Status405MethodNotAllowed => "this route does not accept this method",
-        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+        StatusCodes.Status415UnsupportedMediaType => context.Request.ContentType is { Length: > 0 } type
+            ? $"this route does not take a body of type '{type}' (the OpenAPI document lists the types it takes)"
+            : "this route needs a Content-Type (the OpenAPI document lists the types it takes)",
+        var status => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
     };
 
     /// <summary>

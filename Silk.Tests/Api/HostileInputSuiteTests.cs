@@ -46,6 +46,7 @@ public sealed class HostileInputSuiteTests(SilkApiFactory factory) : IClassFixtu
         cases.AddRange(IdCases(random));
         cases.AddRange(QueryCases(random));
         cases.AddRange(SyncCases(random));
+        cases.AddRange(ImportCases(random));
 
         var failures = new List<string>();
         var covered = new HashSet<string>(StringComparer.Ordinal);
@@ -103,7 +104,8 @@ public sealed class HostileInputSuiteTests(SilkApiFactory factory) : IClassFixtu
 
     private static IEnumerable<HostileCase> JsonBodyCases(Random random)
     {
-        foreach (var (route, valid) in HostileInputs.ValidBodies)
+        // POST /import answers broken lines with 200 and skips them: see ImportCases.
+        foreach (var (route, valid) in HostileInputs.ValidBodies.Where(b => b.Key != "POST /import"))
         {
             var (method, path) = Split(route);
             var root = System.Text.Json.Nodes.JsonNode.Parse(valid)!;
@@ -161,6 +163,71 @@ public sealed class HostileInputSuiteTests(SilkApiFactory factory) : IClassFixtu
 
     private static HostileCase Json(string route, HttpMethod method, string path, byte[] body, string what, bool refused) =>
         new(route, what, () => Request(method, path, body, "application/json"), refused);
+
+    // ---- NDJSON import ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>POST /import</c> skips an invalid line instead of refusing the request: a body of broken lines must be
+    /// answered 200 with every line skipped (none applied) and leave the store as it was; a wrong media type or
+    /// query is a 4xx problem.
+    /// </summary>
+    private static IEnumerable<HostileCase> ImportCases(Random random)
+    {
+        const string route = "POST /import";
+        const string valid = """{"op":"add_node","node_id":"h-i","node_type":"entity","label":"i","properties":{"name":"i"}}""";
+        var root = System.Text.Json.Nodes.JsonNode.Parse(valid)!;
+        var fields = HostileInputs.Fields(root).Select(f => f.Path).ToList();
+        var bytes = Encoding.UTF8.GetBytes(valid);
+        var lines = new List<(string What, byte[] Line)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var cut = random.Next(1, bytes.Length);
+            lines.Add(($"truncated at {cut}", bytes[..cut]));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var depth = random.Next(65, 5_000);
+            lines.Add(($"nested {depth} deep", Encoding.UTF8.GetBytes(HostileInputs.Replace(root, Pick(random, fields), HostileInputs.Nested(depth, '[', ']')))));
+        }
+
+        lines.Add(("a line over the body limit", Encoding.UTF8.GetBytes(HostileInputs.Replace(root, Pick(random, fields), "\"" + new string('s', random.Next(1_100_000, 1_300_000)) + "\""))));
+        lines.Add(("a list over the item limit", Encoding.UTF8.GetBytes(HostileInputs.Replace(root, ["properties", "name"], "[" + string.Join(",", Enumerable.Repeat("7", random.Next(10_001, 20_000))) + "]"))));
+        var noise = new byte[random.Next(1, 2_000)];
+        random.NextBytes(noise);
+        lines.Add(($"{noise.Length} random bytes", noise.Where(b => b != (byte)'\n').ToArray()));
+        lines.Add(("invalid UTF-8", [.. bytes[..2], 0xFF, .. bytes[2..]]));
+        foreach (var body in HostileInputs.HostileBodies.Where(b => b.Trim().Length > 0 && !b.Contains('\n', StringComparison.Ordinal)))
+        {
+            lines.Add(($"line {Shorten(body)}", Encoding.UTF8.GetBytes(body)));
+        }
+
+        foreach (var (what, line) in lines)
+        {
+            yield return new HostileCase(route, what, () => Request(HttpMethod.Post, "/import", line, "application/x-ndjson"), MustBeRefused: false, MustNotChange: true,
+                Check: answer => answer.Contains("\"applied\":0,", StringComparison.Ordinal) && answer.Contains("\"skipped\":1,", StringComparison.Ordinal)
+                    ? null
+                    : $"expected the line skipped, got {Shorten(answer)}");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            var field = Pick(random, fields);
+            var value = Pick(random, HostileInputs.HostileValues);
+            yield return new HostileCase(route, $"{string.Join('.', field)} = {Shorten(value)}",
+                () => Request(HttpMethod.Post, "/import", Encoding.UTF8.GetBytes(HostileInputs.Replace(root, field, value)), "application/x-ndjson"), MustBeRefused: false);
+        }
+
+        foreach (var type in new[] { "application/json", "text/plain", "application/xml" })
+        {
+            yield return new HostileCase(route, $"as {type}", () => Request(HttpMethod.Post, "/import", bytes, type), MustBeRefused: true);
+        }
+
+        foreach (var query in new[] { "from_line=0", "from_line=%00", "chunk_lines=-1", "chunk_lines=99999999999", "from_line=1e3" })
+        {
+            yield return new HostileCase(route, $"?{query}", () => Request(HttpMethod.Post, $"/import?{query}", bytes, "application/x-ndjson"), MustBeRefused: true);
+        }
+    }
 
     // ---- Ids in the path -------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ internal static class HostileInputs
         ["POST /graph/pattern-match"] = """{"type_sequence":["entity","entity"],"max_results":10}""",
         ["POST /query"] = """{"nodes":"entity","subtype":null,"steps":[{"where":{"name":"h"}},{"follow":"*","direction":"both"},{"limit":5}],"limit":10,"select":"nodes"}""",
         ["POST /batch"] = """[{"op":"add_node","node_id":"h-b","node_type":"entity","label":"b","properties":{"name":"b"}},{"op":"update_property","entity_id":"h-b","key":"k","value":[1,{"a":null}]}]""",
+        ["POST /import"] = """{"op":"add_node","node_id":"h-i","node_type":"entity","label":"i","properties":{"name":"i"}}""",
         ["POST /observations"] = """{"source":"h","value":1.5,"metadata":{"k":"v"}}""",
         ["PUT /peers/{peer_id}"] = """{"address":"http://127.0.0.1:9"}""",
         ["PUT /signing/key"] = $$"""{"private_key":"{{Signing.SigningFixtures.Test1Seed}}"}""",

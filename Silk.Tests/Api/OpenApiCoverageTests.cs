@@ -45,7 +45,9 @@ public sealed class OpenApiCoverageTests(SilkApiFactory factory) : IClassFixture
 
             if (operation.TryGetProperty("requestBody", out _))
             {
-                foreach (var status in new[] { "400", "413", "415" }) Assert.True(responses.TryGetProperty(status, out _), $"{method} {path} lacks {status}");
+                // POST /import streams its body, which has no size limit (each line has: a line too long is skipped, not a 413).
+                var bodyProblems = path == "/import" ? new[] { "400", "415" } : ["400", "413", "415"];
+                foreach (var status in bodyProblems) Assert.True(responses.TryGetProperty(status, out _), $"{method} {path} lacks {status}");
             }
 
             if (path.Contains("{id}", StringComparison.Ordinal) || path.Contains("{hash}", StringComparison.Ordinal))

@@ -75,6 +75,7 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         ["GET /graph/has-cycle"] = ("read", Get("/graph/has-cycle")),
         ["POST /graph/pattern-match"] = ("read", Json(HttpMethod.Post, "/graph/pattern-match", """{"type_sequence":["entity","entity"],"max_results":1}""")),
         ["POST /batch"] = ("write", Json(HttpMethod.Post, "/batch", """[{"op":"add_node","node_id":"m-b","node_type":"entity","label":"b","properties":{"name":"b"}}]""")),
+        ["POST /import"] = ("write", Json(HttpMethod.Post, "/import", """{"op":"add_node","node_id":"m-i","node_type":"entity","label":"i","properties":{"name":"i"}}""", "application/x-ndjson")),
         ["GET /entries/{hash}"] = ("read", Get($"/entries/{_entryHash}")),
         ["GET /heads"] = ("read", Get("/heads")),
         ["GET /integrity"] = ("read", Get("/integrity")),
@@ -174,8 +175,8 @@ public sealed class AuthMatrixTests : IAsyncLifetime
     private static Func<HttpRequestMessage> Get(string path, HttpMethod? method = null) =>
         () => new HttpRequestMessage(method ?? HttpMethod.Get, ApiTestClient.U(path));
 
-    private static Func<HttpRequestMessage> Json(HttpMethod method, string path, string json) =>
-        () => new HttpRequestMessage(method, ApiTestClient.U(path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+    private static Func<HttpRequestMessage> Json(HttpMethod method, string path, string json, string mediaType = "application/json") =>
+        () => new HttpRequestMessage(method, ApiTestClient.U(path)) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
 
     /// <summary>An empty MessagePack list: a harmless sync body (refused as 400 or answered, nothing merged).</summary>
     private static Func<HttpRequestMessage> MsgPack(string path) => () =>
