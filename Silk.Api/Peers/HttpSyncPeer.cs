@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Silk.Api.Ontology;
 using Silk.Api.Sync;
 using Silk.Core.Store;
 using Silk.Core.Sync;
@@ -75,6 +76,15 @@ public sealed class HttpSyncPeer : ISyncPeer
         ArgumentNullException.ThrowIfNull(hashes);
         using var request = Post("sync/entries", new SyncPayload([], hashes).ToBytes(), PayloadMode.Delta);
         return SyncPayload.Decode(await SendAsync(request, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The peer's ontology hash and fingerprint (<c>GET /sync/ontology</c>); an older peer without the route answers 404.</summary>
+    public async Task<OntologyFacts?> GetOntologyFactsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, "sync/ontology"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var bytes = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize<OntologyFacts>(bytes.Span, Json);
     }
 
     /// <summary>The peer's snapshot (for bootstrapping), read whole within the sync limit.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Silk.Api.Hosting;
+using Silk.Core.Schema;
 using Silk.Core.Store;
 using Silk.Core.Sync;
 
@@ -17,9 +18,11 @@ namespace Silk.Api.Peers;
 /// <param name="Exchanges">Successful exchanges since this server started.</param>
 /// <param name="EntriesPulled">Entries received from the peer and new here, since this server started.</param>
 /// <param name="EntriesPushed">Entries sent to the peer and new there, since this server started.</param>
+/// <param name="OntologyHash">The peer's ontology hash when it was last compared (at the start of an exchange), null before.</param>
+/// <param name="OntologyCompatibility">This store's ontology against the peer's at that time: <c>identical</c>, <c>superset</c> (we know more), <c>subset</c> (the peer knows more) or <c>divergent</c> (each knows something the other does not); null before the first comparison or when the peer does not tell. Advisory: sync goes on whatever it says.</param>
 public sealed record PeerView(
     string PeerId, string Address, ulong LastSeenMs, ulong LastSuccessMs, string? LastError, ulong LastErrorMs,
-    int ConsecutiveFailures, long Exchanges, long EntriesPulled, long EntriesPushed);
+    int ConsecutiveFailures, long Exchanges, long EntriesPulled, long EntriesPushed, string? OntologyHash, OntologyCompatibility? OntologyCompatibility);
 
 /// <summary>The peer list of <c>GET /peers</c>.</summary>
 /// <param name="Peers">Peers in id order.</param>
@@ -52,6 +55,8 @@ public sealed class PeerDirectory
         public long Exchanges;
         public long Pulled;
         public long Pushed;
+        public string? OntologyHash;
+        public OntologyCompatibility? Compatibility;
     }
 
     private sealed record Stored(string PeerId, string Address);
@@ -154,6 +159,19 @@ public sealed class PeerDirectory
         }
     }
 
+    /// <summary>Keeps the verdict of the latest ontology comparison with the peer; returns the one it replaces.</summary>
+    public OntologyCompatibility? RecordOntology(string peerId, string peerOntologyHash, OntologyCompatibility verdict)
+    {
+        lock (_lock)
+        {
+            var state = StateOf(peerId);
+            var previous = state.Compatibility;
+            state.OntologyHash = peerOntologyHash;
+            state.Compatibility = verdict;
+            return previous;
+        }
+    }
+
     public void RecordFailure(string peerId, string error)
     {
         lock (_lock)
@@ -174,7 +192,7 @@ public sealed class PeerDirectory
     private PeerView View(PeerInfo peer)
     {
         var s = _states.GetValueOrDefault(peer.PeerId) ?? new State();
-        return new PeerView(peer.PeerId, peer.Address, peer.LastSeenMs, s.LastSuccessMs, s.LastError, s.LastErrorMs, s.ConsecutiveFailures, s.Exchanges, s.Pulled, s.Pushed);
+        return new PeerView(peer.PeerId, peer.Address, peer.LastSeenMs, s.LastSuccessMs, s.LastError, s.LastErrorMs, s.ConsecutiveFailures, s.Exchanges, s.Pulled, s.Pushed, s.OntologyHash, s.Compatibility);
     }
 
     private List<Stored> Load()

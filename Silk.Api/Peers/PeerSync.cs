@@ -4,6 +4,7 @@ using Polly.Timeout;
 using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Core.Persistence;
+using Silk.Core.Schema;
 using Silk.Core.Store;
 using Silk.Core.Wire;
 
@@ -18,7 +19,8 @@ namespace Silk.Api.Peers;
 /// <param name="Dropped">Received entries left out by a filter.</param>
 /// <param name="ElapsedMs">Duration of the exchange.</param>
 /// <param name="Error">Why it failed, when it did.</param>
-public sealed record PeerSyncOutcome(string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error);
+/// <param name="OntologyCompatibility">This store's ontology against the peer's, compared before the exchange (null when the peer does not tell, or the exchange failed).</param>
+public sealed record PeerSyncOutcome(string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error, OntologyCompatibility? OntologyCompatibility = null);
 
 /// <summary>The outcome of one gossip round.</summary>
 /// <param name="Targets">One outcome per peer chosen for the round (⌈ln N + 1⌉ of N peers; all when N ≤ 2).</param>
@@ -28,7 +30,8 @@ public sealed record GossipRoundResult(IReadOnlyList<PeerSyncOutcome> Targets);
 /// Runs exchanges with peers: one <see cref="SyncExchange"/> (pull, push, need rounds, in delta mode)
 /// through an <see cref="HttpSyncPeer"/> on the named client <see cref="HttpClientName"/>, whose
 /// resilience pipeline (timeouts, retries, a circuit breaker per peer) is set up in <see cref="PeersSetup"/>.
-/// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters.
+/// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters. Before each
+/// exchange the two ontologies are compared (advisory, see <see cref="CompareOntologiesAsync"/>).
 /// </summary>
 public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpClientFactory clients, PeerMetrics metrics, ILogger<PeerSync> logger)
 {
@@ -48,6 +51,7 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
         var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
         try
         {
+            var compatibility = await CompareOntologiesAsync(peerId, remote, cancellationToken);
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
             var failuresBefore = peer.ConsecutiveFailures;
             peers.RecordSuccess(peerId, result);
@@ -61,7 +65,7 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
                 StoreLog.Quarantined(logger, result.Quarantined, result.Pulled, source);
             }
 
-            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null);
+            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null, compatibility);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
 using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
+using Silk.Api.Ontology;
 using Silk.Api.Problems;
 using Silk.Core.Entries;
 using Silk.Core.Persistence;
@@ -51,6 +52,11 @@ public static class SyncApi
             .WithDescription("Body: a SyncPayload whose `need` lists the wanted hashes (its entries are ignored), e.g. the `missing_parents` a merge reported. Answer: a SyncPayload of those of them this store has, parents first. Unknown hashes are skipped.")
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody();
+
+        group.MapGet("/ontology", GetOntologyFacts)
+            .WithName("GetSyncOntology")
+            .WithSummary("This store's ontology hash and fingerprint")
+            .WithDescription("What a peer compares its own ontology with before each exchange (the verdict shows in its GET /peers); the same hash and fingerprint as GET /ontology, reachable with a peer key.");
 
         group.MapGet("/snapshot", GetSnapshot)
             .WithName("GetSyncSnapshot")
@@ -158,6 +164,12 @@ public static class SyncApi
         }
 
         return new MsgPackResult(Fit(host.Store.EntriesFor(wanted.Need), EntryForm.Current).ToBytes());
+    }
+
+    internal static Ok<OntologyFacts> GetOntologyFacts(StoreHost host)
+    {
+        var (ontology, hash) = host.Store.ReadGraph(g => (g.Ontology, g.OntologyHash));
+        return TypedResults.Ok(OntologyTranslation.ToFacts(ontology, hash));
     }
 
     internal static SnapshotStreamResult GetSnapshot(StoreHost host) => new(host.Store);
