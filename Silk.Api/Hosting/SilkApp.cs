@@ -45,6 +45,7 @@ public static class SilkApp
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
+        builder.Services.AddSilkSyncCompression();
         builder.Services.AddSilkSigning();
 
         var app = builder.Build();
@@ -55,6 +56,7 @@ public static class SilkApp
         app.UseSilkAuth();
         app.UseSilkLimits();
         app.UseSilkBodyLimits();
+        app.UseSilkSyncCompression();
         app.MapSilkOpenApi();
         app.MapHealthApi();
         app.MapInfoApi();

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Silk.Api.Ontology;
@@ -12,7 +13,11 @@ namespace Silk.Api.Peers;
 /// A peer reached over HTTP: each protocol message is one call to its <c>/sync</c> routes with the
 /// original's MessagePack bytes. Delta payloads and held-back pushes are asked for with
 /// <c>X-Silk-Payload-Mode: delta</c>. Answers larger than the sync limit (64 MiB) are refused unread.
-/// Counts the body bytes it sends and receives. With an API key, every call carries it as <c>Authorization: Bearer</c>.
+/// Counts the message bytes it sends and receives (before compression). With an API key, every call carries it as
+/// <c>Authorization: Bearer</c>. Once the peer's answers have said it accepts gzip (<c>Accept-Encoding</c> on a response,
+/// RFC 7694), what it posts is gzipped at the fastest level; an older peer never says so and gets plain bodies.
+/// Compressed answers are inflated by the client's handler (<see cref="PeersSetup.NewPeerHandler"/>), the sync limit
+/// counting the inflated bytes.
 /// </summary>
 public sealed class HttpSyncPeer : ISyncPeer
 {
@@ -23,6 +28,7 @@ public sealed class HttpSyncPeer : ISyncPeer
     private readonly AuthenticationHeaderValue? _authorization;
     private long _sent;
     private long _received;
+    private volatile bool _peerAcceptsGzip;
 
     public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null)
     {
@@ -95,10 +101,14 @@ public sealed class HttpSyncPeer : ISyncPeer
         return Snapshot.Decode(await SendAsync(request, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Whether the peer has said that it accepts gzip request bodies (so the next posts are compressed).</summary>
+    public bool CompressesRequests => _peerAcceptsGzip;
+
     private HttpRequestMessage Post(string path, byte[] body, PayloadMode mode)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new ByteArrayContent(_peerAcceptsGzip ? Gzip(body) : body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(SyncBody.MediaType);
+        if (_peerAcceptsGzip) request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.Add(SyncBody.PayloadModeHeader, mode == PayloadMode.Delta ? SyncBody.DeltaMode : SyncBody.CompatibleMode);
         Interlocked.Add(ref _sent, body.Length);
         return request;
@@ -108,6 +118,12 @@ public sealed class HttpSyncPeer : ISyncPeer
     {
         request.Headers.Authorization = _authorization;
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!_peerAcceptsGzip && response.Headers.TryGetValues("Accept-Encoding", out var accepted)
+            && accepted.Any(v => v.Split(',').Any(c => string.Equals(c.Split(';')[0].Trim(), "gzip", StringComparison.OrdinalIgnoreCase))))
+        {
+            _peerAcceptsGzip = true;
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -135,6 +151,13 @@ public sealed class HttpSyncPeer : ISyncPeer
 
         Interlocked.Add(ref _received, buffer.WrittenCount);
         return buffer.WrittenMemory;
+    }
+
+    private static byte[] Gzip(byte[] body)
+    {
+        using var compressed = new MemoryStream(body.Length / 4 + 64);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(body);
+        return compressed.ToArray();
     }
 
     /// <summary>The problem's detail when the answer is a problem, else the start of the body.</summary>

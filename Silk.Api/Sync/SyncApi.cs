@@ -15,10 +15,13 @@ namespace Silk.Api.Sync;
 
 /// <summary>
 /// The sync protocol over HTTP (SPEC §7): the original's MessagePack messages as request and answer
-/// bodies, so that a peer speaking only the original's bytes is answered as the original would.
+/// bodies, so that a peer speaking only the original's bytes is answered as the original would; compressed
+/// both ways when the caller asks for it (<see cref="SyncCompression"/>).
 /// </summary>
 public static class SyncApi
 {
+    private const string CompressionDescription = " The body may be gzip- or br-encoded (Content-Encoding; its limits count the inflated bytes), and with Accept-Encoding: gzip or br the answer is compressed.";
+
     private const string ModeDescription = "Send `X-Silk-Payload-Mode: delta` (Silk peers) for only what the caller certainly lacks; without it the answer follows the original's rule (every ancestor of what is sent, up to the caller's heads), which an original peer needs.";
 
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
@@ -34,22 +37,25 @@ public static class SyncApi
         group.MapPost("/offer", AnswerOffer)
             .WithName("AnswerSyncOffer")
             .WithSummary("What the sender of an offer lacks")
-            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest).")
+            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest)." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody()
+            .WithCompressedAnswer()
             .AlsoAnswersMsgPack();
 
         group.MapPost("/payload", MergePayload)
             .WithName("MergeSyncPayload")
+            .WithCompressedAnswer()
             .WithSummary("Merge a peer's entries")
-            .WithDescription("Body: a SyncPayload `[entries, need]` or a bare MessagePack list of entries (merge_entries_bytes). Merged atomically: every hash is checked first and any decoding or hash error refuses the whole message (400, 422) with nothing merged. Entries too far in the future or refused by the signature policy are dropped and listed. Without `X-Silk-Payload-Mode: delta` an entry whose parent is unknown refuses the message (422), as the original does; with it such entries are held back and their missing parents listed, to be sent next.")
+            .WithDescription("Body: a SyncPayload `[entries, need]` or a bare MessagePack list of entries (merge_entries_bytes). Merged atomically: every hash is checked first and any decoding or hash error refuses the whole message (400, 422) with nothing merged. Entries too far in the future or refused by the signature policy are dropped and listed. Without `X-Silk-Payload-Mode: delta` an entry whose parent is unknown refuses the message (422), as the original does; with it such entries are held back and their missing parents listed, to be sent next." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody();
 
         group.MapPost("/entries", GetEntries)
             .WithName("GetSyncEntries")
+            .WithCompressedAnswer()
             .WithSummary("Entries by hash")
-            .WithDescription("Body: a SyncPayload whose `need` lists the wanted hashes (its entries are ignored), e.g. the `missing_parents` a merge reported. Answer: a SyncPayload of those of them this store has, parents first. Unknown hashes are skipped.")
+            .WithDescription("Body: a SyncPayload whose `need` lists the wanted hashes (its entries are ignored), e.g. the `missing_parents` a merge reported. Answer: a SyncPayload of those of them this store has, parents first. Unknown hashes are skipped." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody();
 
@@ -60,8 +66,9 @@ public static class SyncApi
 
         group.MapGet("/snapshot", GetSnapshot)
             .WithName("GetSyncSnapshot")
+            .WithCompressedAnswer()
             .WithSummary("A snapshot of the whole log")
-            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries.");
+            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries. With Accept-Encoding: gzip or br it is compressed as it streams.");
 
         return app;
     }
@@ -82,8 +89,9 @@ public static class SyncApi
             return Task.CompletedTask;
         });
 
-    /// <summary>A MessagePack body: 400 garbage, 413 over 64 MiB or 100,000 entries, 415 not MessagePack, 503 store faulted.</summary>
+    /// <summary>A MessagePack body, plain, gzip or br: 400 garbage, 413 over 64 MiB (inflated) or 100,000 entries, 415 not MessagePack or another coding, 503 store faulted.</summary>
     private static RouteHandlerBuilder WithSyncBody(this RouteHandlerBuilder builder) => builder
+        .WithMetadata(SyncBodyMetadata.Instance)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
