@@ -35,7 +35,15 @@ internal static class AuthOpenApi
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            var role = context.Description.ActionDescriptor.EndpointMetadata.OfType<SilkRoleMetadata>().LastOrDefault()?.Role;
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<SilkAnonymousMetadata>().Any())
+            {
+                // Open to anyone: said explicitly, so a reader (or linter) does not take a missing list for an oversight.
+                operation.Security = [];
+                return Task.CompletedTask;
+            }
+
+            var role = metadata.OfType<SilkRoleMetadata>().LastOrDefault()?.Role;
             if (role is not { } needed) return Task.CompletedTask;
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });

@@ -28,6 +28,8 @@ public static class LogEvents
 
     public const int Quarantined = 3000;
     public const int Compacted = 3001;
+    public const int CompactionSkipped = 3002;
+    public const int CompactionFailed = 3003;
     public const int OperationProgress = 3010;
     public const int OperationDone = 3011;
 

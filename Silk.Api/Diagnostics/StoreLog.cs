@@ -14,6 +14,6 @@ public static partial class StoreLog
     public static partial void Quarantined(ILogger logger, int quarantined, int inserted, string source);
 
     [LoggerMessage(EventId = LogEvents.Compacted, Level = LogLevel.Information,
-        Message = "Compacted the log: {Before} entries replaced by {After} (checkpoint {Checkpoint}), safe check {SafeCheck}, {ElapsedMs:F0} ms")]
-    public static partial void Compacted(ILogger logger, int before, int after, string checkpoint, bool safeCheck, double elapsedMs);
+        Message = "Compacted the log ({Trigger}): {Before} entries replaced by {After} (checkpoint {Checkpoint}), safe check {SafeCheck}, {ElapsedMs:F0} ms")]
+    public static partial void Compacted(ILogger logger, string trigger, int before, int after, string checkpoint, bool safeCheck, double elapsedMs);
 }

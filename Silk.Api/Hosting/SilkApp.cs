@@ -46,6 +46,7 @@ public static class SilkApp
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
         builder.Services.AddSilkSyncCompression();
+        builder.Services.AddSilkCompaction();
         builder.Services.AddSilkSigning();
 
         var app = builder.Build();

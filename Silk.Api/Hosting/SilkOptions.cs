@@ -43,6 +43,9 @@ public sealed class SilkOptions
 
     /// <summary>Optional export of the metrics (<c>Silk:Telemetry:*</c>).</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
+
+    /// <summary>The automatic compaction policy (<c>Silk:Compaction:*</c>).</summary>
+    public Compaction.CompactionOptions Compaction { get; set; } = new();
 }
 
 /// <summary>The <c>Silk:Telemetry</c> settings: OpenTelemetry export of the <c>Silk</c> meters, off unless an endpoint is set.</summary>

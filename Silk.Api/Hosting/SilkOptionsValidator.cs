@@ -27,6 +27,7 @@ public sealed class SilkOptionsValidator : IValidateOptions<SilkOptions>
         if (!(o.SlowRequestSeconds is >= 0 and <= 3600)) yield return $"Setting Silk:SlowRequestSeconds is {o.SlowRequestSeconds}; it must be between 0 (off) and 3600.";
         if (DataPath(o.DataPath) is { } dataPath) yield return dataPath;
         foreach (var problem in Telemetry(o.Telemetry ?? new TelemetryOptions())) yield return problem;
+        foreach (var problem in (o.Compaction ?? new Compaction.CompactionOptions()).Problems()) yield return problem;
     }
 
     private static string? Durability(string? value)

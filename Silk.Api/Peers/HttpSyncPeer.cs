@@ -18,6 +18,7 @@ namespace Silk.Api.Peers;
 /// RFC 7694), what it posts is gzipped at the fastest level; an older peer never says so and gets plain bodies.
 /// Compressed answers are inflated by the client's handler (<see cref="PeersSetup.NewPeerHandler"/>), the sync limit
 /// counting the inflated bytes.
+/// With node types, payloads are asked for filtered to them (<c>POST /sync/offer?node_types=…</c>): a partial replica's pull.
 /// </summary>
 public sealed class HttpSyncPeer : ISyncPeer
 {
@@ -26,17 +27,21 @@ public sealed class HttpSyncPeer : ISyncPeer
     private readonly HttpClient _client;
     private readonly Uri _base;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly string _offerPath;
     private long _sent;
     private long _received;
     private volatile bool _peerAcceptsGzip;
 
-    public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null)
+    public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null, IReadOnlyList<string>? nodeTypes = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(baseAddress);
         _client = client;
         _base = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
         _authorization = string.IsNullOrEmpty(apiKey) ? null : new AuthenticationHeaderValue("Bearer", apiKey);
+        _offerPath = nodeTypes is { Count: > 0 }
+            ? "sync/offer?" + string.Join('&', nodeTypes.Select(t => SyncApi.NodeTypesQuery + "=" + Uri.EscapeDataString(t)))
+            : "sync/offer";
     }
 
     /// <summary>Request body bytes sent so far.</summary>
@@ -56,7 +61,7 @@ public sealed class HttpSyncPeer : ISyncPeer
     public async Task<SyncPayload> RequestPayloadAsync(SyncOffer offer, PayloadMode mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(offer);
-        using var request = Post("sync/offer", offer.ToBytes(), mode);
+        using var request = Post(_offerPath, offer.ToBytes(), mode);
         return SyncPayload.Decode(await SendAsync(request, cancellationToken).ConfigureAwait(false));
     }
 

@@ -18,11 +18,15 @@ namespace Silk.Api.Peers;
 /// <param name="Exchanges">Successful exchanges since this server started.</param>
 /// <param name="EntriesPulled">Entries received from the peer and new here, since this server started.</param>
 /// <param name="EntriesPushed">Entries sent to the peer and new there, since this server started.</param>
+/// <param name="NodeTypes">The node types pulled from this peer (the NodeTypes of its Silk:Peers entry): this server is a partial replica of them. Null when everything is pulled.</param>
+/// <param name="BytesReceived">Sync message bytes received from the peer (its payloads and offers), since this server started.</param>
+/// <param name="BytesSent">Sync message bytes sent to the peer, since this server started.</param>
 /// <param name="OntologyHash">The peer's ontology hash when it was last compared (at the start of an exchange), null before.</param>
 /// <param name="OntologyCompatibility">This store's ontology against the peer's at that time: <c>identical</c>, <c>superset</c> (we know more), <c>subset</c> (the peer knows more) or <c>divergent</c> (each knows something the other does not); null before the first comparison or when the peer does not tell. Advisory: sync goes on whatever it says.</param>
 public sealed record PeerView(
     string PeerId, string Address, ulong LastSeenMs, ulong LastSuccessMs, string? LastError, ulong LastErrorMs,
-    int ConsecutiveFailures, long Exchanges, long EntriesPulled, long EntriesPushed, string? OntologyHash, OntologyCompatibility? OntologyCompatibility);
+    int ConsecutiveFailures, long Exchanges, long EntriesPulled, long EntriesPushed,
+    IReadOnlyList<string>? NodeTypes, long BytesReceived, long BytesSent, string? OntologyHash, OntologyCompatibility? OntologyCompatibility);
 
 /// <summary>The peer list of <c>GET /peers</c>.</summary>
 /// <param name="Peers">Peers in id order.</param>
@@ -32,7 +36,8 @@ public sealed record PeerList(IReadOnlyList<PeerView> Peers);
 /// The peers of this server: the store's <see cref="PeerRegistry"/> (targets of gossip, input of the
 /// compaction safety check) plus what each exchange did. The list (ids and addresses) is kept in the
 /// store's metadata under <see cref="MetadataKey"/>, so it survives restarts; peers in <c>Silk:Peers</c>
-/// are (re)registered at every start. Counters and errors live in memory.
+/// are (re)registered at every start. Counters and errors live in memory. A <c>Silk:Peers</c> entry with
+/// <c>NodeTypes</c> makes this server a partial replica (<see cref="PartialReplicaTypes"/>).
 /// </summary>
 public sealed class PeerDirectory
 {
@@ -43,6 +48,7 @@ public sealed class PeerDirectory
     private readonly Lock _lock = new();
     private readonly Dictionary<string, State> _states = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _apiKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<string>> _nodeTypes = new(StringComparer.Ordinal);
     private readonly StoreHost _host;
     private readonly TimeProvider _time;
 
@@ -55,6 +61,8 @@ public sealed class PeerDirectory
         public long Exchanges;
         public long Pulled;
         public long Pushed;
+        public long BytesReceived;
+        public long BytesSent;
         public string? OntologyHash;
         public OntologyCompatibility? Compatibility;
     }
@@ -72,12 +80,13 @@ public sealed class PeerDirectory
         var seeds = configuration.GetSection(SilkOptions.SectionName + ":Peers").Get<List<PeerSeed>>() ?? [];
         foreach (var seed in seeds)
         {
-            if (Validate(seed.Id, seed.Address) is { } problem)
+            if ((Validate(seed.Id, seed.Address) ?? ValidateNodeTypes(seed.NodeTypes)) is { } problem)
             {
                 throw new SilkSettingsException($"Setting Silk:Peers has a bad entry ({seed.Id}, {seed.Address}): {problem}");
             }
 
             if (!string.IsNullOrEmpty(seed.ApiKey)) _apiKeys[seed.Id] = seed.ApiKey;
+            if (seed.NodeTypes is { Count: > 0 } types) _nodeTypes[seed.Id] = types.Distinct(StringComparer.Ordinal).ToList();
             if (Registry.List().Any(p => p.PeerId == seed.Id && p.Address == seed.Address)) continue;
             Registry.Register(seed.Id, seed.Address);
         }
@@ -87,6 +96,23 @@ public sealed class PeerDirectory
     }
 
     private PeerRegistry Registry => _host.Store.Peers;
+
+    /// <summary>
+    /// Every node type this server pulls from some peer, in ordinal order, when any <c>Silk:Peers</c> entry names
+    /// node types (this server is then a partial replica: its log is not any peer's whole history); else null.
+    /// </summary>
+    public IReadOnlyList<string>? PartialReplicaTypes =>
+        _nodeTypes.Count == 0 ? null : _nodeTypes.Values.SelectMany(t => t).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The node types to pull from a peer (the <c>Silk:Peers</c> entry with its id), or null for everything.</summary>
+    public IReadOnlyList<string>? NodeTypesOf(string peerId) => _nodeTypes.GetValueOrDefault(peerId);
+
+    private static string? ValidateNodeTypes(List<string>? nodeTypes)
+    {
+        if (nodeTypes is null) return null;
+        if (nodeTypes.Any(string.IsNullOrWhiteSpace)) return "NodeTypes names an empty node type";
+        return null;
+    }
 
     /// <summary>Why an id or address is unusable, or null when fine.</summary>
     public static string? Validate(string? peerId, string? address)
@@ -143,13 +169,15 @@ public sealed class PeerDirectory
         return true;
     }
 
-    public void RecordSuccess(string peerId, ExchangeResult result)
+    public void RecordSuccess(string peerId, ExchangeResult result, long bytesSent = 0, long bytesReceived = 0)
     {
         ArgumentNullException.ThrowIfNull(result);
         Registry.RecordSync(peerId);
         lock (_lock)
         {
             var state = StateOf(peerId);
+            state.BytesSent += bytesSent;
+            state.BytesReceived += bytesReceived;
             state.LastSuccessMs = NowMs;
             state.LastError = null;
             state.ConsecutiveFailures = 0;
@@ -172,11 +200,13 @@ public sealed class PeerDirectory
         }
     }
 
-    public void RecordFailure(string peerId, string error)
+    public void RecordFailure(string peerId, string error, long bytesSent = 0, long bytesReceived = 0)
     {
         lock (_lock)
         {
             var state = StateOf(peerId);
+            state.BytesSent += bytesSent;
+            state.BytesReceived += bytesReceived;
             state.LastError = error;
             state.LastErrorMs = NowMs;
             state.ConsecutiveFailures++;
@@ -192,7 +222,8 @@ public sealed class PeerDirectory
     private PeerView View(PeerInfo peer)
     {
         var s = _states.GetValueOrDefault(peer.PeerId) ?? new State();
-        return new PeerView(peer.PeerId, peer.Address, peer.LastSeenMs, s.LastSuccessMs, s.LastError, s.LastErrorMs, s.ConsecutiveFailures, s.Exchanges, s.Pulled, s.Pushed, s.OntologyHash, s.Compatibility);
+        return new PeerView(peer.PeerId, peer.Address, peer.LastSeenMs, s.LastSuccessMs, s.LastError, s.LastErrorMs, s.ConsecutiveFailures, s.Exchanges, s.Pulled, s.Pushed,
+            NodeTypesOf(peer.PeerId), s.BytesReceived, s.BytesSent, s.OntologyHash, s.Compatibility);
     }
 
     private List<Stored> Load()

@@ -1,6 +1,6 @@
 namespace Silk.Api.Peers;
 
-/// <summary>One peer of the <c>Silk:Peers</c> setting: <c>{"Id": "n2", "Address": "http://127.0.0.1:5081", "ApiKey": "…"}</c>.</summary>
+/// <summary>One peer of the <c>Silk:Peers</c> setting: <c>{"Id": "n2", "Address": "http://127.0.0.1:5081", "ApiKey": "…", "NodeTypes": ["server"]}</c>.</summary>
 public sealed class PeerSeed
 {
     public string Id { get; set; } = "";
@@ -12,6 +12,12 @@ public sealed class PeerSeed
     /// role <c>peer</c> (or admin). Empty when the peer has authentication off. Kept in memory only, never stored or shown.
     /// </summary>
     public string ApiKey { get; set; } = "";
+
+    /// <summary>
+    /// Node types to pull from this peer (exact names, no subtypes): set, this server is a partial replica of them
+    /// (filtered sync, <c>POST /sync/offer?node_types=…</c>); empty or absent, everything is pulled.
+    /// </summary>
+    public List<string>? NodeTypes { get; set; }
 }
 
 /// <summary>The <c>Silk:Gossip</c> settings: how often and how patiently this server syncs with its peers.</summary>

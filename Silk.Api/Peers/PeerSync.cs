@@ -19,8 +19,13 @@ namespace Silk.Api.Peers;
 /// <param name="Dropped">Received entries left out by a filter.</param>
 /// <param name="ElapsedMs">Duration of the exchange.</param>
 /// <param name="Error">Why it failed, when it did.</param>
+/// <param name="BytesReceived">Sync message bytes received from the peer in this exchange.</param>
+/// <param name="BytesSent">Sync message bytes sent to the peer in this exchange.</param>
+/// <param name="NodeTypes">The node types pulled (a partial replica's peer), null when everything is.</param>
 /// <param name="OntologyCompatibility">This store's ontology against the peer's, compared before the exchange (null when the peer does not tell, or the exchange failed).</param>
-public sealed record PeerSyncOutcome(string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error, OntologyCompatibility? OntologyCompatibility = null);
+public sealed record PeerSyncOutcome(
+    string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error,
+    long BytesReceived, long BytesSent, IReadOnlyList<string>? NodeTypes, OntologyCompatibility? OntologyCompatibility = null);
 
 /// <summary>The outcome of one gossip round.</summary>
 /// <param name="Targets">One outcome per peer chosen for the round (⌈ln N + 1⌉ of N peers; all when N ≤ 2).</param>
@@ -30,6 +35,7 @@ public sealed record GossipRoundResult(IReadOnlyList<PeerSyncOutcome> Targets);
 /// Runs exchanges with peers: one <see cref="SyncExchange"/> (pull, push, need rounds, in delta mode)
 /// through an <see cref="HttpSyncPeer"/> on the named client <see cref="HttpClientName"/>, whose
 /// resilience pipeline (timeouts, retries, a circuit breaker per peer) is set up in <see cref="PeersSetup"/>.
+/// From a peer with node types (<c>Silk:Peers:&lt;i&gt;:NodeTypes</c>) only those are pulled.
 /// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters. Before each
 /// exchange the two ontologies are compared (advisory, see <see cref="CompareOntologiesAsync"/>).
 /// </summary>
@@ -48,13 +54,14 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
     {
         if (peers.Get(peerId) is not { } peer) return null;
         var clock = Stopwatch.StartNew();
-        var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId));
+        var nodeTypes = peers.NodeTypesOf(peerId);
+        var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId), nodeTypes);
         try
         {
             var compatibility = await CompareOntologiesAsync(peerId, remote, cancellationToken);
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
             var failuresBefore = peer.ConsecutiveFailures;
-            peers.RecordSuccess(peerId, result);
+            peers.RecordSuccess(peerId, result, remote.BytesSent, remote.BytesReceived);
             metrics.Exchanged(peerId, ok: true, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
             LogExchanged(logger, peerId, result.Pulled, result.Pushed, remote.BytesSent, remote.BytesReceived, clock.Elapsed.TotalMilliseconds);
             if (failuresBefore > 0) Recovered(peerId, failuresBefore);
@@ -65,15 +72,16 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
                 StoreLog.Quarantined(logger, result.Quarantined, result.Pulled, source);
             }
 
-            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null, compatibility);
+            return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null,
+                remote.BytesReceived, remote.BytesSent, nodeTypes, compatibility);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
         {
             var error = Describe(ex);
-            peers.RecordFailure(peerId, error);
+            peers.RecordFailure(peerId, error, remote.BytesSent, remote.BytesReceived);
             metrics.Exchanged(peerId, ok: false, clock.Elapsed, remote.BytesSent, remote.BytesReceived);
             Failed(peerId, error);
-            return new PeerSyncOutcome(peerId, false, 0, 0, 0, 0, clock.Elapsed.TotalMilliseconds, error);
+            return new PeerSyncOutcome(peerId, false, 0, 0, 0, 0, clock.Elapsed.TotalMilliseconds, error, remote.BytesReceived, remote.BytesSent, nodeTypes);
         }
     }
 

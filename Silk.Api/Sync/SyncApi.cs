@@ -1,12 +1,15 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
 using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Api.Ontology;
+using Silk.Api.Peers;
 using Silk.Api.Problems;
 using Silk.Core.Entries;
 using Silk.Core.Persistence;
+using Silk.Core.Schema;
 using Silk.Core.Store;
 using Silk.Core.Sync;
 using Silk.Core.Wire;
@@ -21,6 +24,18 @@ namespace Silk.Api.Sync;
 public static class SyncApi
 {
     private const string CompressionDescription = " The body may be gzip- or br-encoded (Content-Encoding; its limits count the inflated bytes), and with Accept-Encoding: gzip or br the answer is compressed.";
+
+    /// <summary>Query parameter of <c>POST /sync/offer</c> naming a node type to filter the payload to (repeated for several).</summary>
+    public const string NodeTypesQuery = "node_types";
+
+    /// <summary>The rule of the 409 a partial replica answers offers and snapshot requests with.</summary>
+    public const string PartialReplicaRule = "partial_replica";
+
+    private const string NodeTypesDescription =
+        "Filtered sync: only entries concerning these node types (exact names; a parent type does not bring its subtypes), plus their ancestors. Repeat the parameter for several types. An empty name is a 400, a type the ontology does not define a 422.";
+
+    private const string FilterDescription =
+        " With `node_types` the payload is filtered as the original's `receive_filtered_sync_offer` does: `add_node` of those types, `add_edge` touching one of those nodes, `update_property`/`remove_node` of one, every `remove_edge`, `define_ontology`, `extend_ontology`, `checkpoint` and `define_lens`, then every ancestor of those within the payload, in the payload's order, with the same `need`. Without the delta header the wanted nodes are those added in the payload, byte for byte as the original; in delta mode they are every node of those types in this log (and their edges), so that updates of nodes the caller already has reach it. A partial replica (a server with `Silk:Peers:<i>:NodeTypes`) answers 409: its log is not the whole history.";
 
     private const string ModeDescription = "Send `X-Silk-Payload-Mode: delta` (Silk peers) for only what the caller certainly lacks; without it the answer follows the original's rule (every ancestor of what is sent, up to the caller's heads), which an original peer needs.";
 
@@ -37,7 +52,7 @@ public static class SyncApi
         group.MapPost("/offer", AnswerOffer)
             .WithName("AnswerSyncOffer")
             .WithSummary("What the sender of an offer lacks")
-            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest)." + CompressionDescription)
+            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + FilterDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest)." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody()
             .WithCompressedAnswer()
@@ -68,7 +83,7 @@ public static class SyncApi
             .WithName("GetSyncSnapshot")
             .WithCompressedAnswer()
             .WithSummary("A snapshot of the whole log")
-            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries. With Accept-Encoding: gzip or br it is compressed as it streams.");
+            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries. A partial replica (a server with `Silk:Peers:<i>:NodeTypes`) answers 409 instead: a server started from its snapshot would lack the other types without knowing it. With Accept-Encoding: gzip or br it is compressed as it streams.");
 
         return app;
     }
@@ -102,9 +117,17 @@ public static class SyncApi
         return SyncBody.WantsJson(request) ? TypedResults.Ok(SyncOfferView.From(offer)) : new MsgPackResult(offer.ToBytes());
     }
 
-    internal static async Task<Results<MsgPackResult, Ok<SyncPayloadView>, BadRequestProblem>> AnswerOffer(
-        HttpRequest request, StoreHost host, CancellationToken cancellationToken)
+    internal static async Task<Results<MsgPackResult, Ok<SyncPayloadView>, BadRequestProblem, ConflictProblem, UnprocessableProblem>> AnswerOffer(
+        HttpRequest request, StoreHost host, PeerDirectory peers,
+        [FromQuery(Name = NodeTypesQuery), Description(NodeTypesDescription)] string[]? nodeTypes, CancellationToken cancellationToken)
     {
+        if (PartialReplica(peers) is { } partial) return partial;
+        var filter = nodeTypes is { Length: > 0 } ? nodeTypes : null;
+        if (filter is not null && filter.Any(string.IsNullOrWhiteSpace))
+        {
+            return ApiProblems.BadRequest($"{NodeTypesQuery} names an empty node type; repeat the parameter once per type ({NodeTypesQuery}=a&{NodeTypesQuery}=b)");
+        }
+
         var body = await SyncBody.ReadAsync(request, cancellationToken);
         SyncOffer offer;
         try
@@ -116,8 +139,15 @@ public static class SyncApi
             return ApiProblems.BadRequest(ex.Message);
         }
 
+        if (filter is not null && host.Store.ReadGraph(g => filter.FirstOrDefault(t => !g.Ontology.NodeTypes.ContainsKey(t))) is { } unknown)
+        {
+            var problem = ApiProblems.Validation(StatusCodes.Status422UnprocessableEntity, new SchemaException(SchemaViolation.UnknownNodeType(unknown)));
+            problem.Detail = $"{NodeTypesQuery}: {problem.Detail}";
+            return new UnprocessableProblem(problem);
+        }
+
         var form = offer.EntryFormForReply;
-        var payload = Fit(host.Store.ComputePayload(offer, SyncBody.Mode(request)), form);
+        var payload = Fit(host.Store.ComputePayload(offer, SyncBody.Mode(request), filter), form);
         return SyncBody.WantsJson(request) ? TypedResults.Ok(SyncPayloadView.From(payload)) : new MsgPackResult(payload.ToBytes(form));
     }
 
@@ -180,7 +210,24 @@ public static class SyncApi
         return TypedResults.Ok(OntologyTranslation.ToFacts(ontology, hash));
     }
 
-    internal static SnapshotStreamResult GetSnapshot(StoreHost host) => new(host.Store);
+
+    internal static Results<SnapshotStreamResult, ConflictProblem> GetSnapshot(StoreHost host, PeerDirectory peers) =>
+        PartialReplica(peers) is { } partial ? partial : new SnapshotStreamResult(host.Store);
+
+    /// <summary>
+    /// The 409 of a partial replica to a request for its whole history (an offer's answer, a snapshot): what it holds
+    /// is some node types of its peers' logs (and what their closure pulled in), so a peer that took it for complete
+    /// would lack the rest without knowing it. Null on a full server.
+    /// </summary>
+    private static ConflictProblem? PartialReplica(PeerDirectory peers)
+    {
+        if (peers.PartialReplicaTypes is not { } types) return null;
+        var conflict = ApiProblems.Conflict(
+            $"this server is a partial replica: it pulls only node types {string.Join(", ", types.Select(t => $"'{t}'"))} from its peers (Silk:Peers:<i>:NodeTypes), so its log is not the whole history; sync with, or bootstrap from, a full peer instead",
+            PartialReplicaRule);
+        conflict.Value.Extensions["node_types"] = types;
+        return conflict;
+    }
 
     /// <summary>A SyncPayload <c>[entries, need]</c>, else a bare entry list; the payload's error is reported when neither reads.</summary>
     internal static IReadOnlyList<Entry> DecodeEntries(ReadOnlyMemory<byte> body)

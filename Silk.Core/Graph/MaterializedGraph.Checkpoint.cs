@@ -91,22 +91,35 @@ public sealed partial class MaterializedGraph
 
     /// <summary>
     /// Where this graph's live nodes and edges differ from <paramref name="other"/>'s (ids, in order):
-    /// used to check that a checkpoint restates the live state before it replaces a log.
+    /// used to check that a checkpoint restates the live state before it replaces a log. Properties are
+    /// compared by their bytes: value equality is Rust's PartialEq (NaN ≠ NaN, 0.0 = -0.0), which would call
+    /// a NaN lost and a -0.0 turned into 0.0 kept.
     /// </summary>
     public IReadOnlyList<string> LiveDifferences(MaterializedGraph other)
     {
         ArgumentNullException.ThrowIfNull(other);
         var differences = new List<string>();
-        Compare(AllNodes().ToDictionary(n => n.NodeId), other.AllNodes().ToDictionary(n => n.NodeId), "node");
-        Compare(AllEdges().ToDictionary(e => e.EdgeId), other.AllEdges().ToDictionary(e => e.EdgeId), "edge");
+        Compare(
+            AllNodes().ToDictionary(n => n.NodeId),
+            other.AllNodes().ToDictionary(n => n.NodeId),
+            "node",
+            static (a, b) => a.NodeType == b.NodeType && a.Subtype == b.Subtype && a.Label == b.Label && SameBytes(a.Properties, b.Properties));
+        Compare(
+            AllEdges().ToDictionary(e => e.EdgeId),
+            other.AllEdges().ToDictionary(e => e.EdgeId),
+            "edge",
+            static (a, b) => a.EdgeType == b.EdgeType && a.SourceId == b.SourceId && a.TargetId == b.TargetId && SameBytes(a.Properties, b.Properties));
         return differences;
 
-        void Compare<T>(Dictionary<string, T> mine, Dictionary<string, T> theirs, string kind)
+        void Compare<T>(Dictionary<string, T> mine, Dictionary<string, T> theirs, string kind, Func<T, T, bool> same)
         {
             foreach (var id in SortedIds(mine.Keys.Union(theirs.Keys)))
             {
-                if (!mine.TryGetValue(id, out var a) || !theirs.TryGetValue(id, out var b) || !Equals(a, b)) differences.Add($"{kind} '{id}'");
+                if (!mine.TryGetValue(id, out var a) || !theirs.TryGetValue(id, out var b) || !same(a, b)) differences.Add($"{kind} '{id}'");
             }
         }
     }
+
+    private static bool SameBytes(ValueMap a, ValueMap b) =>
+        ValueCodec.Encode(Value.FromMap(a)).AsSpan().SequenceEqual(ValueCodec.Encode(Value.FromMap(b)));
 }

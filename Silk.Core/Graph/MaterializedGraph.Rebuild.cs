@@ -11,7 +11,8 @@ public sealed partial class MaterializedGraph
     /// define_ontology (or a checkpoint's inner one) and folds every extend_ontology in topological
     /// order, quarantining those that fail; a checkpoint's inner define_ontology replaces the schema.
     /// Pass 2 materializes every other entry against that final schema, replaying checkpoints op by
-    /// op with their own clocks and without the required-property check (their adds carry no properties).
+    /// op with their own clocks and without the required-property check on node and edge adds (they carry no
+    /// properties; the original's apply_inner replays every inner op with ValidationMode::SkipRequired).
     /// </summary>
     public void Rebuild(IReadOnlyList<Entry> topologicalOrder)
     {
@@ -25,7 +26,7 @@ public sealed partial class MaterializedGraph
             {
                 foreach (var replay in CheckpointReplays(entry, checkpoint))
                 {
-                    if (replay.Payload is AddNode) _checkpointReplays.Add(replay.Hash);
+                    if (replay.Payload is AddNode or AddEdge) _checkpointReplays.Add(replay.Hash);
                     ApplyData(replay);
                 }
             }

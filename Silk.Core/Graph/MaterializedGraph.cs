@@ -227,7 +227,7 @@ public sealed partial class MaterializedGraph
             return false;
         }
 
-        var violation = Rules.ValidateEdge(add.EdgeType, source.NodeType, target.NodeType, add.Properties);
+        var violation = Rules.ValidateEdge(add.EdgeType, source.NodeType, target.NodeType, add.Properties, skipRequired: _checkpointReplays.Contains(entry.Hash));
         if (violation is not null)
         {
             Quarantine(entry, violation.Message);

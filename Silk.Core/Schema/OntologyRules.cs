@@ -64,9 +64,10 @@ public sealed class OntologyRules
 
     /// <summary>
     /// add_edge: known edge type, source and target each equal to or descended from an allowed type,
-    /// then the properties against the edge type's own definitions.
+    /// then the properties against the edge type's own definitions. <paramref name="skipRequired"/> is for
+    /// checkpoint replay, whose edges carry no properties either (the original replays every inner op so).
     /// </summary>
-    public SchemaViolation? ValidateEdge(string edgeType, string sourceType, string targetType, ValueMap properties)
+    public SchemaViolation? ValidateEdge(string edgeType, string sourceType, string targetType, ValueMap properties, bool skipRequired = false)
     {
         ArgumentNullException.ThrowIfNull(properties);
         if (!_edges.TryGetValue(edgeType, out var edge)) return SchemaViolation.UnknownEdgeType(edgeType);
@@ -80,7 +81,7 @@ public sealed class OntologyRules
             return SchemaViolation.InvalidTarget(edgeType, targetType, edge.Definition.TargetTypes);
         }
 
-        return edge.Table.Validate(edgeType, properties, skipRequired: false);
+        return edge.Table.Validate(edgeType, properties, skipRequired);
     }
 
     private bool AllowsEndpoint(ImmutableArray<string> allowed, string nodeType)

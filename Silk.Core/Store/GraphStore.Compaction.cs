@@ -15,6 +15,9 @@ namespace Silk.Core.Store;
 public sealed partial class GraphStore
 {
     private readonly List<Hash[]> _subscriberCursors = [];
+
+    // One compaction at a time: a second one waits (Compact) or declines (TryCompact).
+    private readonly SemaphoreSlim _compactionGate = new(1, 1);
     private PeerRegistry? _peers;
 
     /// <summary>Known gossip peers; their last sync times feed <see cref="VerifyCompactionSafe"/>.</summary>
@@ -37,44 +40,121 @@ public sealed partial class GraphStore
     }
 
     /// <summary>Whether compaction would strand a peer or a registered cursor, with the reasons.</summary>
-    public (bool Safe, IReadOnlyList<string> Reasons) VerifyCompactionSafe() => Read(() =>
+    public (bool Safe, IReadOnlyList<string> Reasons) VerifyCompactionSafe()
     {
-        var reasons = new List<string>();
-        var latest = _log.InArrivalOrder.Max(e => e.Clock.PhysicalMs);
-        foreach (var peer in Peers.List())
-        {
-            if (peer.LastSeenMs == 0) reasons.Add($"peer '{peer.PeerId}' has never synced");
-            else if (peer.LastSeenMs < latest) reasons.Add($"peer '{peer.PeerId}' last synced at {peer.LastSeenMs}ms, but latest entry is at {latest}ms");
-        }
+        var blockers = CompactionBlockers();
+        return (blockers.Count == 0, blockers.Select(b => b.Reason).ToList());
+    }
 
-        var now = _clock.Current;
-        var lossy = RestatementProblemsLocked(BuildReplacementLocked(now, now, sign: false));
-        if (lossy.Count > 0) reasons.Add($"a checkpoint would not restate the live state of {string.Join(", ", lossy)}");
+    /// <summary>What makes compaction unsafe now (empty when it is safe): the reasons of <see cref="VerifyCompactionSafe"/>, with their kinds.</summary>
+    public IReadOnlyList<CompactionBlocker> CompactionBlockers() => Read(() => BlockersLocked(restateWhenBlocked: true));
 
-        Hash[][] cursors;
-        lock (_subscriberCursors) cursors = [.. _subscriberCursors];
-        for (var i = 0; i < cursors.Length; i++)
-        {
-            if (!cursors[i].All(_log.Contains)) reasons.Add($"subscriber cursor #{i} references unknown entries");
-            else if (_log.EntriesSinceHeads(cursors[i]).Count > 0) reasons.Add($"subscriber cursor #{i} is behind current heads");
-        }
-
-        return (reasons.Count == 0, (IReadOnlyList<string>)reasons);
-    });
+    /// <summary>
+    /// Entries a compaction now would take out of the log: all but the root and the quarantined entries it
+    /// carries over. 0 means the log is as short as compaction can make it.
+    /// </summary>
+    public int CompactableEntries => Read(() => Math.Max(0, _log.Count - 1 - _graph.Quarantined.Count));
 
     /// <summary>
     /// Replaces the log with a checkpoint of the live state and returns its hash. Quarantined entries
     /// are carried over after the checkpoint (same op, author and clock) so that a later schema
     /// extension can still release them. With <paramref name="safe"/>, refuses when
-    /// <see cref="VerifyCompactionSafe"/> does.
+    /// <see cref="VerifyCompactionSafe"/> does. Waits for a compaction already running, then checks.
     /// </summary>
     public Hash Compact(bool safe = true)
     {
-        if (safe && VerifyCompactionSafe() is (false, var reasons))
+        _compactionGate.Wait();
+        try
         {
-            throw new InvalidOperationException($"compaction is unsafe: {string.Join("; ", reasons)}. Pass safe=False to force.");
+            if (safe && VerifyCompactionSafe() is (false, var reasons))
+            {
+                throw new InvalidOperationException($"compaction is unsafe: {string.Join("; ", reasons)}. Pass safe=False to force.");
+            }
+
+            return CompactHoldingGate();
+        }
+        finally
+        {
+            _compactionGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// For automatic policies: compacts only when it is safe, and never waits for another compaction (that
+    /// is a <see cref="CompactionBlockerKind.CompactionRunning"/> blocker). The peers and cursors are checked
+    /// first: while one of them blocks, no checkpoint is built just to test the restatement.
+    /// </summary>
+    public CompactionAttempt TryCompact()
+    {
+        if (!_compactionGate.Wait(0))
+        {
+            return CompactionAttempt.Refused([new CompactionBlocker(CompactionBlockerKind.CompactionRunning, "", "another compaction is running")]);
         }
 
+        try
+        {
+            var blockers = Read(() => BlockersLocked(restateWhenBlocked: false));
+            if (blockers.Count > 0) return CompactionAttempt.Refused(blockers);
+            var before = EntryCount;
+            var hash = CompactHoldingGate();
+            return new CompactionAttempt(hash, before, EntryCount, []);
+        }
+        finally
+        {
+            _compactionGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under the read lock: peers first, then (unless a peer or cursor already blocks and
+    /// <paramref name="restateWhenBlocked"/> is false) the restatement, then the cursors.
+    /// </summary>
+    private List<CompactionBlocker> BlockersLocked(bool restateWhenBlocked)
+    {
+        var peers = new List<CompactionBlocker>();
+        var latest = _log.InArrivalOrder.Max(e => e.Clock.PhysicalMs);
+        foreach (var peer in Peers.List())
+        {
+            if (peer.LastSeenMs == 0)
+            {
+                peers.Add(new(CompactionBlockerKind.PeerNeverSynced, peer.PeerId, $"peer '{peer.PeerId}' has never synced"));
+            }
+            else if (peer.LastSeenMs < latest)
+            {
+                peers.Add(new(CompactionBlockerKind.PeerBehind, peer.PeerId, $"peer '{peer.PeerId}' last synced at {peer.LastSeenMs}ms, but latest entry is at {latest}ms"));
+            }
+        }
+
+        var cursors = new List<CompactionBlocker>();
+        Hash[][] registered;
+        lock (_subscriberCursors) registered = [.. _subscriberCursors];
+        for (var i = 0; i < registered.Length; i++)
+        {
+            if (!registered[i].All(_log.Contains))
+            {
+                cursors.Add(new(CompactionBlockerKind.CursorUnknown, $"cursor #{i}", $"subscriber cursor #{i} references unknown entries"));
+            }
+            else if (_log.EntriesSinceHeads(registered[i]).Count > 0)
+            {
+                cursors.Add(new(CompactionBlockerKind.CursorBehind, $"cursor #{i}", $"subscriber cursor #{i} is behind current heads"));
+            }
+        }
+
+        var blockers = peers;
+        if (restateWhenBlocked || (peers.Count == 0 && cursors.Count == 0))
+        {
+            var now = _clock.Current;
+            var lossy = RestatementProblemsLocked(BuildReplacementLocked(now, now, sign: false));
+            if (lossy.Count > 0) blockers.Add(new(CompactionBlockerKind.LossyCheckpoint, "", $"a checkpoint would not restate the live state of {string.Join(", ", lossy)}"));
+        }
+
+        blockers.AddRange(cursors);
+        return blockers;
+    }
+
+    /// <summary>The compaction itself, with <see cref="_compactionGate"/> held (and safety, if wanted, checked).</summary>
+    private Hash CompactHoldingGate()
+    {
         ThrowIfFaulted();
         // Holding the commit gate keeps flushes out while the log (and the file) is replaced.
         _commitGate.Wait();

@@ -28,36 +28,47 @@ public sealed partial class GraphStore
 
     /// <summary>
     /// What the peer behind <paramref name="offer"/> lacks, in topological order, and the peer heads we
-    /// lack (<c>need</c>). See <see cref="PayloadMode"/> for the two ways of choosing entries.
+    /// lack (<c>need</c>). See <see cref="PayloadMode"/> for the two ways of choosing entries. With
+    /// <paramref name="nodeTypes"/> (filtered sync, exact type names) the payload is then cut down by
+    /// <see cref="NodeTypeFilter"/>: in compatible mode exactly as the original's <c>receive_filtered_sync_offer</c>,
+    /// in delta mode with the wanted ids taken from the whole log.
     /// </summary>
-    public SyncPayload ComputePayload(SyncOffer offer, PayloadMode mode = PayloadMode.Compatible)
+    public SyncPayload ComputePayload(SyncOffer offer, PayloadMode mode = PayloadMode.Compatible, IReadOnlyCollection<string>? nodeTypes = null)
     {
         ArgumentNullException.ThrowIfNull(offer);
+        var wanted = nodeTypes is null ? null : new HashSet<string>(nodeTypes, StringComparer.Ordinal);
         return Read(() =>
         {
-            var remoteHeads = offer.Heads.ToHashSet();
-            var need = offer.Heads.Where(h => !_log.Contains(h)).Distinct().ToList();
-            var localHeads = _log.Heads;
-            if (localHeads.All(remoteHeads.Contains)) return new SyncPayload([], need);
-
-            var send = mode == PayloadMode.Delta
-                ? CertainlyMissing(offer, remoteHeads)
-                : CompatibleSendSet(offer, remoteHeads);
-            foreach (var head in localHeads)
-            {
-                if (!remoteHeads.Contains(head)) send.Add(head);
-            }
-
-            if (mode == PayloadMode.Compatible)
-            {
-                // The original's order: the whole log's topological order, filtered (the vectors pin it).
-                CloseOverAncestors(send, remoteHeads);
-                return new SyncPayload(_log.TopologicalOrder().Where(e => send.Contains(e.Hash)).ToList(), need);
-            }
-
-            // Any parents-first order will do for our receivers (they place entries parents-first anyway).
-            return new SyncPayload(_log.TopologicalOrder(send), need);
+            var full = PayloadFor(offer, mode);
+            if (wanted is null) return full;
+            return NodeTypeFilter.Apply(full, wanted, mode == PayloadMode.Delta ? _log.InArrivalOrder : null);
         });
+    }
+
+    private SyncPayload PayloadFor(SyncOffer offer, PayloadMode mode)
+    {
+        var remoteHeads = offer.Heads.ToHashSet();
+        var need = offer.Heads.Where(h => !_log.Contains(h)).Distinct().ToList();
+        var localHeads = _log.Heads;
+        if (localHeads.All(remoteHeads.Contains)) return new SyncPayload([], need);
+
+        var send = mode == PayloadMode.Delta
+            ? CertainlyMissing(offer, remoteHeads)
+            : CompatibleSendSet(offer, remoteHeads);
+        foreach (var head in localHeads)
+        {
+            if (!remoteHeads.Contains(head)) send.Add(head);
+        }
+
+        if (mode == PayloadMode.Compatible)
+        {
+            // The original's order: the whole log's topological order, filtered (the vectors pin it).
+            CloseOverAncestors(send, remoteHeads);
+            return new SyncPayload(_log.TopologicalOrder().Where(e => send.Contains(e.Hash)).ToList(), need);
+        }
+
+        // Any parents-first order will do for our receivers (they place entries parents-first anyway).
+        return new SyncPayload(_log.TopologicalOrder(send), need);
     }
 
     /// <summary>Entries named explicitly (a peer's missing parents), in topological order; unknown hashes are skipped.</summary>

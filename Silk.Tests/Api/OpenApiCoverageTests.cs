@@ -36,6 +36,8 @@ public sealed class OpenApiCoverageTests(SilkApiFactory factory) : IClassFixture
             foreach (var answer in responses.EnumerateObject())
             {
                 if (answer.Name == "204") continue; // No Content: nothing to describe
+                // Kestrel's own refusal of an unparseable request has no body (the app never sees the request).
+                if (answer.Name == "400" && answer.Value.Str("description") == Silk.Api.Problems.ProblemOpenApi.ServerRefusalDescription) continue;
                 Assert.True(answer.Value.TryGetProperty("content", out var content), $"{method} {path} {answer.Name} has no content");
                 var mediaTypes = content.EnumerateObject().Select(c => c.Name).ToList();
                 if (answer.Name[0] is '4' or '5') Assert.Equal(["application/problem+json"], mediaTypes);

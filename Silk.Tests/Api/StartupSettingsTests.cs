@@ -37,6 +37,14 @@ public sealed class StartupSettingsTests
     [InlineData("Silk:Telemetry:OtlpEndpoint", "ftp://collector", "Silk:Telemetry:OtlpEndpoint")]
     [InlineData("Silk:Telemetry:OtlpProtocol", "carrier-pigeon", "Silk:Telemetry:OtlpProtocol")]
     [InlineData("Silk:Telemetry:ExportIntervalSeconds", "0", "Silk:Telemetry:ExportIntervalSeconds")]
+    [InlineData("Silk:Compaction:Policy", "sometimes", "Setting Silk:Compaction:Policy is \"sometimes\"")]
+    [InlineData("Silk:Compaction:Policy", "threshold", "Setting Silk:Compaction:MaxEntries is missing")]
+    [InlineData("Silk:Compaction:Policy", "interval", "Setting Silk:Compaction:IntervalSeconds is missing")]
+    [InlineData("Silk:Compaction:MaxEntries", "0", "Setting Silk:Compaction:MaxEntries is 0")]
+    [InlineData("Silk:Compaction:MaxEntries", "-5", "Setting Silk:Compaction:MaxEntries is -5")]
+    [InlineData("Silk:Compaction:IntervalSeconds", "0", "Setting Silk:Compaction:IntervalSeconds is 0")]
+    [InlineData("Silk:Compaction:IntervalSeconds", "2592001", "Setting Silk:Compaction:IntervalSeconds is 2592001")]
+    [InlineData("Silk:Compaction:RetrySeconds", "0", "Setting Silk:Compaction:RetrySeconds is 0")]
     public async Task A_bad_setting_stops_startup_with_a_message_naming_it(string key, string value, string named)
     {
         await using var factory = SilkApiFactory.With(new Dictionary<string, string?> { [key] = value });

@@ -101,6 +101,13 @@ public sealed class ConvergenceFuzzTests(ITestOutputHelper output)
     [InlineData(27)]
     public void ConvergenceFuzz_regression_compacted_logs_refuse_old_history(int seed) => RunSeed(seed);
 
+    /// <summary>"Checkpoint replay skips required properties on edges too" (issue 17): compacted edges with a required property vanished.</summary>
+    [Theory]
+    [InlineData(28)]
+    [InlineData(45)]
+    [InlineData(116)]
+    public void ConvergenceFuzz_regression_checkpoint_replay_keeps_edges_with_required_properties(int seed) => RunSeed(seed);
+
     private static void RunSeed(int seed)
     {
         var stats = new FuzzStats();

@@ -18,7 +18,7 @@ internal static class FuzzSchema
           "edge_types": {
             "KNOWS": {"source_types": ["person"], "target_types": ["person"], "properties": {"since": {"value_type": "int"}}},
             "RUNS_ON": {"source_types": ["entity"], "target_types": ["server"]},
-            "TAGGED": {"source_types": ["tag"], "target_types": ["entity"]}
+            "TAGGED": {"source_types": ["tag"], "target_types": ["entity"], "properties": {"since": {"value_type": "any", "required": true}}}
           }
         }
         """);

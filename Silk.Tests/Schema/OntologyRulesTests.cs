@@ -89,6 +89,16 @@ public class OntologyRulesTests
     }
 
     [Fact]
+    public void Skipping_required_on_an_edge_still_checks_its_type_endpoints_and_values()
+    {
+        Assert.Null(Rules.ValidateEdge("EATS", "bird", "rock", ValueMap.Empty, skipRequired: true));
+        Assert.Equal(SchemaViolationKind.MissingRequiredProperty, Rules.ValidateEdge("EATS", "bird", "rock", ValueMap.Empty)?.Kind);
+        Assert.Equal(SchemaViolationKind.InvalidSource, Rules.ValidateEdge("EATS", "rock", "rock", ValueMap.Empty, skipRequired: true)?.Kind);
+        Assert.Equal(SchemaViolationKind.WrongPropertyType, Rules.ValidateEdge("EATS", "bird", "rock", ValueMap.Of(("grams", "x")), skipRequired: true)?.Kind);
+        Assert.Equal(SchemaViolationKind.UnknownEdgeType, Rules.ValidateEdge("FLIES", "bird", "rock", ValueMap.Empty, skipRequired: true)?.Kind);
+    }
+
+    [Fact]
     public void Edges_accept_descendants_of_allowed_endpoints()
     {
         var grams = ValueMap.Of(("grams", 5L));

@@ -49,6 +49,17 @@ public class CompactionTests
     }
 
     [Fact]
+    public void Non_finite_and_negative_zero_floats_are_restated_bit_for_bit()
+    {
+        using var store = TestStores.Create();
+        store.AddNode("f", "person", "F", ValueMap.Of(("name", "f"), ("nan", double.NaN), ("inf", double.NegativeInfinity), ("minus_zero", -0.0)));
+        Assert.True(store.VerifyCompactionSafe().Safe, string.Join("; ", store.VerifyCompactionSafe().Reasons));
+        var before = ValueCodec.Encode(Value.FromMap(store.GetNode("f")!.Properties));
+        store.Compact();
+        Assert.Equal(before, ValueCodec.Encode(Value.FromMap(store.GetNode("f")!.Properties)));
+    }
+
+    [Fact]
     public void Quarantined_entries_survive_compaction()
     {
         using var a = TestStores.Create("peer-a");
@@ -86,5 +97,63 @@ public class CompactionTests
         var count = store.EntryCount;
         store.Compact(safe: false);
         Assert.True(store.EntryCount < count);
+    }
+
+    [Fact]
+    public void TryCompact_compacts_only_when_safe_and_names_the_kind_and_subject_of_each_blocker()
+    {
+        using var store = Busy();
+        store.Peers.Register("never", "http://127.0.0.1:1");
+        var heads = store.Heads;
+        store.RegisterSubscriberCursor(heads);
+        store.AddNode("z", "person", "Z", Name("z"));
+        var count = store.EntryCount;
+
+        var refused = store.TryCompact();
+
+        Assert.False(refused.Compacted);
+        Assert.Equal(
+            [(CompactionBlockerKind.PeerNeverSynced, "never"), (CompactionBlockerKind.CursorBehind, "cursor #0")],
+            refused.Blockers.Select(b => (b.Kind, b.Subject)));
+        Assert.Equal(store.VerifyCompactionSafe().Reasons, refused.Blockers.Select(b => b.Reason));
+        Assert.Equal(count, store.EntryCount);
+        Assert.Equal(count - 1, store.CompactableEntries);
+
+        store.Peers.Unregister("never");
+        store.UnregisterSubscriberCursor(heads);
+        var before = Visible(store);
+        var done = store.TryCompact();
+
+        Assert.True(done.Compacted);
+        Assert.Empty(done.Blockers);
+        Assert.Equal((count, 1), (done.EntriesBefore, done.EntriesAfter));
+        Assert.Equal([done.Checkpoint!.Value], store.Heads);
+        Assert.Equal(0, store.CompactableEntries);
+        Assert.Equal(before, Visible(store));
+    }
+
+    [Fact]
+    public void TryCompact_declines_while_another_compaction_runs()
+    {
+        CompactionAttempt? during = null;
+        GraphStore? store = null;
+        // The tracker reports the compaction's start synchronously, from inside the running compaction.
+        var operations = new Silk.Core.Diagnostics.OperationTracker
+        {
+            Reported = s =>
+            {
+                if (s is { Name: "compaction", Running: true }) during = store!.TryCompact();
+            },
+        };
+        using var opened = GraphStore.Create("peer-a", TestStores.Ontology, new GraphStoreOptions { Operations = operations });
+        store = opened;
+        store.AddNode("a", "person", "A", Name("a"));
+
+        store.Compact();
+
+        Assert.NotNull(during);
+        Assert.False(during.Compacted);
+        Assert.Equal(CompactionBlockerKind.CompactionRunning, Assert.Single(during.Blockers).Kind);
+        Assert.Equal(1, store.EntryCount);
     }
 }

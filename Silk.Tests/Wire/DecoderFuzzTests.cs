@@ -171,7 +171,9 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
 
         foreach (var v in Vectors.Get("values.json", "values").EnumerateArray())
         {
-            texts.Add(ValueJson.ToJson(Vectors.ToValue(Vectors.Prop(v, "value"))));
+            // JSON has no literal for NaN or ±inf: their JSON form is null, a seed that is not the vector's value.
+            var value = Vectors.ToValue(Vectors.Prop(v, "value"));
+            if (value.Kind != ValueKind.Float || double.IsFinite(value.AsFloat)) texts.Add(ValueJson.ToJson(value));
         }
 
         return texts.Distinct(StringComparer.Ordinal).ToArray();

@@ -1,0 +1,53 @@
+using Microsoft.OpenApi;
+
+namespace Silk.Api.OpenApi;
+
+/// <summary>
+/// The description of every tag the routes use (<c>WithTags</c>), so the document's tag list explains itself.
+/// A tag without one stops the document from being generated, naming the tag.
+/// </summary>
+internal static class TagDescriptions
+{
+    private static readonly Dictionary<string, string> ByTag = new(StringComparer.Ordinal)
+    {
+        ["Auth"] = "Short-lived tokens for clients that cannot send headers (a browser's EventSource).",
+        ["Batch"] = "Many writes in one request, sharing durable commits (a JSON array or NDJSON).",
+        ["Compaction"] = "Replace the log by a checkpoint of the live state, when every peer and tail allows it.",
+        ["Edges"] = "Typed, directed edges between nodes: create, read, list, update properties, remove.",
+        ["Graph"] = "Graph algorithms over the live graph: traversals, paths, impact, subgraphs, patterns, order.",
+        ["Health"] = "Liveness and readiness, open to anyone, for load balancers and orchestrators.",
+        ["Info"] = "What this store is: instance id, clock, counts, heads, ontology hash, durability, long operations.",
+        ["Nodes"] = "Typed nodes with properties: create (or re-add), read, list, update properties, remove, adjacency.",
+        ["Observations"] = "The local observation log of time-stamped samples, never synced.",
+        ["Ontology"] = "The typed schema: node and edge types, properties and constraints; extended monotonically.",
+        ["Oplog"] = "The append-only Merkle-DAG operation log: single entries, heads, the history of an entity.",
+        ["Peers"] = "Gossip peers this server syncs with: list, add or move, remove, sync now.",
+        ["Quarantine"] = "Entries the ontology refuses, with their reasons, and judging them again.",
+        ["Query"] = "The fluent query as JSON: start from a type, filter, follow edges, limit.",
+        ["Signing"] = "The ed25519 signing key, trusted authors and strict mode (administrators only).",
+        ["Sync"] = "The sync protocol between replicas (MessagePack or JSON): offers, payloads, entries, snapshots.",
+        ["Tail"] = "Changes as they happen, from a cursor: long-poll JSON or Server-Sent Events, exactly once.",
+    };
+
+    /// <summary>Gives every tag of the document its description (tags named by operations but not listed are added).</summary>
+    public static void Describe(OpenApiDocument document)
+    {
+        var named = document.Paths?.Values
+            .SelectMany(path => path.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(operation => operation.Tags ?? new HashSet<OpenApiTagReference>())
+            .Select(tag => tag.Name)
+            .OfType<string>() ?? [];
+        document.Tags ??= new HashSet<OpenApiTag>();
+        foreach (var name in named.Except(document.Tags.Select(t => t.Name).OfType<string>(), StringComparer.Ordinal).ToList())
+        {
+            document.Tags.Add(new OpenApiTag { Name = name });
+        }
+
+        foreach (var tag in document.Tags)
+        {
+            tag.Description = tag.Name is { } name && ByTag.TryGetValue(name, out var description)
+                ? description
+                : throw new InvalidOperationException($"OpenAPI tag '{tag.Name}' has no description: add it to {nameof(TagDescriptions)}.");
+        }
+    }
+}
