@@ -10,6 +10,7 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- storage        (durable writes/s, latency, open time, bytes/entry)
 //   dotnet run -c Release --project Silk.Benchmarks -- sse-load       (GET /tail: SSE subscribers, long-poll wake-up, 100,000-entry log)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
+//   dotnet run -c Release --project Silk.Benchmarks -- sync-compression (wire bytes and time of sync, plain / gzip / br)
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
@@ -18,6 +19,7 @@ return args.FirstOrDefault() switch
     "payload-sizes" => PayloadSizeReport.Run(),
     "storage" => StorageReport.Run(args),
     "sync-http" => SyncHttpReport.Run(),
+    "sync-compression" => SyncCompressionReport.Run(),
     _ => Run(args),
 };
 

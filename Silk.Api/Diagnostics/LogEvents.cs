@@ -24,6 +24,7 @@ public static class LogEvents
     public const int PeerRecovered = 2002;
     public const int GossipRoundFailed = 2003;
     public const int EntriesDropped = 2004;
+    public const int OntologyDivergent = 2005;
 
     public const int Quarantined = 3000;
     public const int Compacted = 3001;

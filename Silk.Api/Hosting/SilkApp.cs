@@ -46,6 +46,7 @@ public static class SilkApp
         builder.Services.AddSilkStore();
         builder.Services.AddSilkTail();
         builder.Services.AddSilkPeers();
+        builder.Services.AddSilkSyncCompression();
         builder.Services.AddSilkCompaction();
         builder.Services.AddSilkImport();
         builder.Services.AddSilkSigning();
@@ -58,6 +59,7 @@ public static class SilkApp
         app.UseSilkAuth();
         app.UseSilkLimits();
         app.UseSilkBodyLimits();
+        app.UseSilkSyncCompression();
         app.MapSilkOpenApi();
         app.MapHealthApi();
         app.MapInfoApi();

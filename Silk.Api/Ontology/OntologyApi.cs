@@ -10,7 +10,7 @@ using Silk.Core.Schema;
 
 namespace Silk.Api.Ontology;
 
-/// <summary>The ontology: read it (as of now or a past clock), extend it.</summary>
+/// <summary>The ontology: read it (as of now or a past clock), compare another with it, extend it.</summary>
 public static class OntologyApi
 {
     public static IEndpointRouteBuilder MapOntologyApi(this IEndpointRouteBuilder app)
@@ -22,8 +22,14 @@ public static class OntologyApi
         reads.MapGet("", GetOntology)
             .WithName("GetOntology")
             .WithSummary("Read the ontology")
-            .WithDescription("The resolved ontology: the genesis definition with every extension merged in.")
+            .WithDescription("The resolved ontology: the genesis definition with every extension merged in, with its content hash and fingerprint (its sorted facts).")
             .WithQueryProblems();
+
+        reads.MapPost("/compatibility", CheckCompatibility)
+            .WithName("CheckOntologyCompatibility")
+            .WithSummary("Compare another ontology with this one")
+            .WithDescription("Body: another store's ontology hash and fingerprint (as GET /ontology gives them). Answer: identical (same hash, or same facts), superset (this store has every fact of the other, and more), subset (the other has every fact of this one, and more) or divergent. Advisory: sync never consults it.")
+            .WithJsonBody();
 
         writes.MapPost("/extensions", ExtendOntology)
             .WithName("ExtendOntology")
@@ -36,6 +42,15 @@ public static class OntologyApi
 
     internal static Ok<OntologyDefinition> GetOntology(StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf) =>
         TypedResults.Ok(OntologyTranslation.ToDefinition(host.Store.Read(asOf, g => g.Ontology)));
+
+    internal static Results<Ok<CompatibilityVerdict>, BadRequestProblem> CheckCompatibility(OntologyFacts body, StoreHost host)
+    {
+        if (!Silk.Core.Wire.Hash.TryParseHex(body.Hash, out _)) return ApiProblems.BadRequest($"hash must be 64 hex digits, got '{Shorten(body.Hash)}'");
+        var (ontology, hash) = host.Store.ReadGraph(g => (g.Ontology, g.OntologyHash));
+        return TypedResults.Ok(new CompatibilityVerdict(OntologyRules.CheckCompatibility(ontology, body.Hash, body.Fingerprint), hash.ToHex()));
+    }
+
+    private static string Shorten(string text) => text.Length > 80 ? text[..80] + "…" : text;
 
     internal static async Task<Results<Created<WriteResult>, UnprocessableProblem>> ExtendOntology(
         OntologyExtensionRequest body, StoreHost host, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Silk.Core.Schema;
 using Silk.Core.Wire;
 
 namespace Silk.Api.Ontology;
@@ -14,12 +15,26 @@ public enum PropertyValueType
     Any,
 }
 
-/// <summary>An ontology: node types (with hierarchy and subtypes) and edge types.</summary>
+/// <summary>An ontology: node types (with hierarchy and subtypes) and edge types, with its hash and fingerprint.</summary>
 /// <param name="NodeTypes">Node types by name.</param>
 /// <param name="EdgeTypes">Edge types by name.</param>
+/// <param name="Hash">Content hash of the ontology (BLAKE3 of its canonical JSON; descriptions count), as in <c>GET /info</c>.</param>
+/// <param name="Fingerprint">The ontology as sorted facts (<c>fingerprint_version:2</c>, <c>type:T</c>, <c>prop:T:p:vt:required|optional</c>, <c>edge:E:src:T</c>, …); compare two with <c>POST /ontology/compatibility</c>.</param>
 public sealed record OntologyDefinition(
     IReadOnlyDictionary<string, NodeTypeDefinition> NodeTypes,
-    IReadOnlyDictionary<string, EdgeTypeDefinition> EdgeTypes);
+    IReadOnlyDictionary<string, EdgeTypeDefinition> EdgeTypes,
+    string Hash,
+    IReadOnlyList<string> Fingerprint);
+
+/// <summary>An ontology's identity: its content hash and fingerprint (body of <c>POST /ontology/compatibility</c>, answer of <c>GET /sync/ontology</c>).</summary>
+/// <param name="Hash">Content hash of the ontology, 64 hex digits.</param>
+/// <param name="Fingerprint">Its facts, as <c>GET /ontology</c> lists them (order does not matter).</param>
+public sealed record OntologyFacts(string Hash, IReadOnlyList<string> Fingerprint);
+
+/// <summary>Answer of <c>POST /ontology/compatibility</c>.</summary>
+/// <param name="Verdict"><c>identical</c> (same hash, or same facts), <c>superset</c> (this store knows every fact of the other and more), <c>subset</c> (the other knows more) or <c>divergent</c> (each has facts the other lacks).</param>
+/// <param name="LocalHash">The content hash of this store's ontology it was compared with.</param>
+public sealed record CompatibilityVerdict(OntologyCompatibility Verdict, string LocalHash);
 
 /// <summary>A node type.</summary>
 /// <param name="Description">What it is.</param>

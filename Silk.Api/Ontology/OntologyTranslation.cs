@@ -13,7 +13,16 @@ public static class OntologyTranslation
         ArgumentNullException.ThrowIfNull(ontology);
         return new OntologyDefinition(
             Map(ontology.NodeTypes, n => new NodeTypeDefinition(n.Description, Props(n.Properties), n.Subtypes is null ? null : Map(n.Subtypes, Subtype), n.ParentType)),
-            Map(ontology.EdgeTypes, e => new EdgeTypeDefinition(e.SourceTypes, e.TargetTypes, e.Description, Props(e.Properties))));
+            Map(ontology.EdgeTypes, e => new EdgeTypeDefinition(e.SourceTypes, e.TargetTypes, e.Description, Props(e.Properties))),
+            ontology.ContentHash().ToHex(),
+            OntologyRules.Fingerprint(ontology));
+    }
+
+    /// <summary>The hash and fingerprint of an ontology whose content hash is already known.</summary>
+    public static OntologyFacts ToFacts(CoreOntology ontology, Silk.Core.Wire.Hash contentHash)
+    {
+        ArgumentNullException.ThrowIfNull(ontology);
+        return new OntologyFacts(contentHash.ToHex(), OntologyRules.Fingerprint(ontology));
     }
 
     public static OntologyExtension ToExtension(OntologyExtensionRequest request)

@@ -23,7 +23,7 @@ public static class BootstrapSource
         {
             if (IsUrl(source))
             {
-                using var client = new HttpClient { Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+                using var client = new HttpClient(PeersSetup.NewPeerHandler()) { Timeout = timeout ?? TimeSpan.FromMinutes(5) };
                 return new HttpSyncPeer(client, new Uri(source), apiKey).GetSnapshotAsync(CancellationToken.None).GetAwaiter().GetResult();
             }
 

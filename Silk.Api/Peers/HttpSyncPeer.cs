@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Silk.Api.Ontology;
 using Silk.Api.Sync;
 using Silk.Core.Store;
 using Silk.Core.Sync;
@@ -11,7 +13,11 @@ namespace Silk.Api.Peers;
 /// A peer reached over HTTP: each protocol message is one call to its <c>/sync</c> routes with the
 /// original's MessagePack bytes. Delta payloads and held-back pushes are asked for with
 /// <c>X-Silk-Payload-Mode: delta</c>. Answers larger than the sync limit (64 MiB) are refused unread.
-/// Counts the body bytes it sends and receives. With an API key, every call carries it as <c>Authorization: Bearer</c>.
+/// Counts the message bytes it sends and receives (before compression). With an API key, every call carries it as
+/// <c>Authorization: Bearer</c>. Once the peer's answers have said it accepts gzip (<c>Accept-Encoding</c> on a response,
+/// RFC 7694), what it posts is gzipped at the fastest level; an older peer never says so and gets plain bodies.
+/// Compressed answers are inflated by the client's handler (<see cref="PeersSetup.NewPeerHandler"/>), the sync limit
+/// counting the inflated bytes.
 /// With node types, payloads are asked for filtered to them (<c>POST /sync/offer?node_types=…</c>): a partial replica's pull.
 /// </summary>
 public sealed class HttpSyncPeer : ISyncPeer
@@ -24,6 +30,7 @@ public sealed class HttpSyncPeer : ISyncPeer
     private readonly string _offerPath;
     private long _sent;
     private long _received;
+    private volatile bool _peerAcceptsGzip;
 
     public HttpSyncPeer(HttpClient client, Uri baseAddress, string? apiKey = null, IReadOnlyList<string>? nodeTypes = null)
     {
@@ -82,6 +89,15 @@ public sealed class HttpSyncPeer : ISyncPeer
         return SyncPayload.Decode(await SendAsync(request, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>The peer's ontology hash and fingerprint (<c>GET /sync/ontology</c>); an older peer without the route answers 404.</summary>
+    public async Task<OntologyFacts?> GetOntologyFactsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, "sync/ontology"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var bytes = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize<OntologyFacts>(bytes.Span, Json);
+    }
+
     /// <summary>The peer's snapshot (for bootstrapping), read whole within the sync limit.</summary>
     public async Task<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
     {
@@ -90,10 +106,14 @@ public sealed class HttpSyncPeer : ISyncPeer
         return Snapshot.Decode(await SendAsync(request, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Whether the peer has said that it accepts gzip request bodies (so the next posts are compressed).</summary>
+    public bool CompressesRequests => _peerAcceptsGzip;
+
     private HttpRequestMessage Post(string path, byte[] body, PayloadMode mode)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, path)) { Content = new ByteArrayContent(_peerAcceptsGzip ? Gzip(body) : body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(SyncBody.MediaType);
+        if (_peerAcceptsGzip) request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.Add(SyncBody.PayloadModeHeader, mode == PayloadMode.Delta ? SyncBody.DeltaMode : SyncBody.CompatibleMode);
         Interlocked.Add(ref _sent, body.Length);
         return request;
@@ -103,6 +123,12 @@ public sealed class HttpSyncPeer : ISyncPeer
     {
         request.Headers.Authorization = _authorization;
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!_peerAcceptsGzip && response.Headers.TryGetValues("Accept-Encoding", out var accepted)
+            && accepted.Any(v => v.Split(',').Any(c => string.Equals(c.Split(';')[0].Trim(), "gzip", StringComparison.OrdinalIgnoreCase))))
+        {
+            _peerAcceptsGzip = true;
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -130,6 +156,13 @@ public sealed class HttpSyncPeer : ISyncPeer
 
         Interlocked.Add(ref _received, buffer.WrittenCount);
         return buffer.WrittenMemory;
+    }
+
+    private static byte[] Gzip(byte[] body)
+    {
+        using var compressed = new MemoryStream(body.Length / 4 + 64);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(body);
+        return compressed.ToArray();
     }
 
     /// <summary>The problem's detail when the answer is a problem, else the start of the body.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Silk.Api.Hosting;
+using Silk.Core.Schema;
 using Silk.Core.Store;
 using Silk.Core.Sync;
 
@@ -20,10 +21,12 @@ namespace Silk.Api.Peers;
 /// <param name="NodeTypes">The node types pulled from this peer (the NodeTypes of its Silk:Peers entry): this server is a partial replica of them. Null when everything is pulled.</param>
 /// <param name="BytesReceived">Sync message bytes received from the peer (its payloads and offers), since this server started.</param>
 /// <param name="BytesSent">Sync message bytes sent to the peer, since this server started.</param>
+/// <param name="OntologyHash">The peer's ontology hash when it was last compared (at the start of an exchange), null before.</param>
+/// <param name="OntologyCompatibility">This store's ontology against the peer's at that time: <c>identical</c>, <c>superset</c> (we know more), <c>subset</c> (the peer knows more) or <c>divergent</c> (each knows something the other does not); null before the first comparison or when the peer does not tell. Advisory: sync goes on whatever it says.</param>
 public sealed record PeerView(
     string PeerId, string Address, ulong LastSeenMs, ulong LastSuccessMs, string? LastError, ulong LastErrorMs,
     int ConsecutiveFailures, long Exchanges, long EntriesPulled, long EntriesPushed,
-    IReadOnlyList<string>? NodeTypes, long BytesReceived, long BytesSent);
+    IReadOnlyList<string>? NodeTypes, long BytesReceived, long BytesSent, string? OntologyHash, OntologyCompatibility? OntologyCompatibility);
 
 /// <summary>The peer list of <c>GET /peers</c>.</summary>
 /// <param name="Peers">Peers in id order.</param>
@@ -60,6 +63,8 @@ public sealed class PeerDirectory
         public long Pushed;
         public long BytesReceived;
         public long BytesSent;
+        public string? OntologyHash;
+        public OntologyCompatibility? Compatibility;
     }
 
     private sealed record Stored(string PeerId, string Address);
@@ -182,6 +187,19 @@ public sealed class PeerDirectory
         }
     }
 
+    /// <summary>Keeps the verdict of the latest ontology comparison with the peer; returns the one it replaces.</summary>
+    public OntologyCompatibility? RecordOntology(string peerId, string peerOntologyHash, OntologyCompatibility verdict)
+    {
+        lock (_lock)
+        {
+            var state = StateOf(peerId);
+            var previous = state.Compatibility;
+            state.OntologyHash = peerOntologyHash;
+            state.Compatibility = verdict;
+            return previous;
+        }
+    }
+
     public void RecordFailure(string peerId, string error, long bytesSent = 0, long bytesReceived = 0)
     {
         lock (_lock)
@@ -205,7 +223,7 @@ public sealed class PeerDirectory
     {
         var s = _states.GetValueOrDefault(peer.PeerId) ?? new State();
         return new PeerView(peer.PeerId, peer.Address, peer.LastSeenMs, s.LastSuccessMs, s.LastError, s.LastErrorMs, s.ConsecutiveFailures, s.Exchanges, s.Pulled, s.Pushed,
-            NodeTypesOf(peer.PeerId), s.BytesReceived, s.BytesSent);
+            NodeTypesOf(peer.PeerId), s.BytesReceived, s.BytesSent, s.OntologyHash, s.Compatibility);
     }
 
     private List<Stored> Load()

@@ -4,6 +4,7 @@ using Polly.Timeout;
 using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
 using Silk.Core.Persistence;
+using Silk.Core.Schema;
 using Silk.Core.Store;
 using Silk.Core.Wire;
 
@@ -21,9 +22,10 @@ namespace Silk.Api.Peers;
 /// <param name="BytesReceived">Sync message bytes received from the peer in this exchange.</param>
 /// <param name="BytesSent">Sync message bytes sent to the peer in this exchange.</param>
 /// <param name="NodeTypes">The node types pulled (a partial replica's peer), null when everything is.</param>
+/// <param name="OntologyCompatibility">This store's ontology against the peer's, compared before the exchange (null when the peer does not tell, or the exchange failed).</param>
 public sealed record PeerSyncOutcome(
     string PeerId, bool Ok, int Pulled, int Pushed, int Rounds, int Dropped, double ElapsedMs, string? Error,
-    long BytesReceived, long BytesSent, IReadOnlyList<string>? NodeTypes);
+    long BytesReceived, long BytesSent, IReadOnlyList<string>? NodeTypes, OntologyCompatibility? OntologyCompatibility = null);
 
 /// <summary>The outcome of one gossip round.</summary>
 /// <param name="Targets">One outcome per peer chosen for the round (⌈ln N + 1⌉ of N peers; all when N ≤ 2).</param>
@@ -34,7 +36,8 @@ public sealed record GossipRoundResult(IReadOnlyList<PeerSyncOutcome> Targets);
 /// through an <see cref="HttpSyncPeer"/> on the named client <see cref="HttpClientName"/>, whose
 /// resilience pipeline (timeouts, retries, a circuit breaker per peer) is set up in <see cref="PeersSetup"/>.
 /// From a peer with node types (<c>Silk:Peers:&lt;i&gt;:NodeTypes</c>) only those are pulled.
-/// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters.
+/// Success is recorded in the store's peer registry (compaction safety) and in the peer's counters. Before each
+/// exchange the two ontologies are compared (advisory, see <see cref="CompareOntologiesAsync"/>).
 /// </summary>
 public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpClientFactory clients, PeerMetrics metrics, ILogger<PeerSync> logger)
 {
@@ -55,6 +58,7 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
         var remote = new HttpSyncPeer(clients.CreateClient(HttpClientName), new Uri(peer.Address), peers.ApiKeyOf(peerId), nodeTypes);
         try
         {
+            var compatibility = await CompareOntologiesAsync(peerId, remote, cancellationToken);
             var result = await SyncExchange.RunAsync(host.Store, remote, PayloadMode.Delta, cancellationToken);
             var failuresBefore = peer.ConsecutiveFailures;
             peers.RecordSuccess(peerId, result, remote.BytesSent, remote.BytesReceived);
@@ -69,7 +73,7 @@ public sealed partial class PeerSync(StoreHost host, PeerDirectory peers, IHttpC
             }
 
             return new PeerSyncOutcome(peerId, true, result.Pulled, result.Pushed, result.Rounds, result.Dropped.Count, clock.Elapsed.TotalMilliseconds, null,
-                remote.BytesReceived, remote.BytesSent, nodeTypes);
+                remote.BytesReceived, remote.BytesSent, nodeTypes, compatibility);
         }
         catch (Exception ex) when (IsPeerFailure(ex, cancellationToken))
         {

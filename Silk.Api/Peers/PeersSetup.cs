@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ public static class PeersSetup
         services.AddSingleton<PeerMetrics>();
         services.AddHostedService<GossipService>();
         services.AddHttpClient(PeerSync.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(NewPeerHandler)
             .AddResilienceHandler("silk-peer", static (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<GossipOptions>>().Value;
@@ -71,6 +73,15 @@ public static class PeersSetup
             .SelectPipelineByAuthority();
         return services;
     }
+
+    /// <summary>
+    /// The connection handler of calls to peers: it asks for compressed answers (<c>Accept-Encoding: gzip, br</c>) and
+    /// inflates them, so a sync answer crosses the network compressed (<see cref="SyncCompression"/>).
+    /// </summary>
+    public static HttpMessageHandler NewPeerHandler() => new SocketsHttpHandler
+    {
+        AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Brotli,
+    };
 
     /// <summary>Loads the peer list now (stored peers and <c>Silk:Peers</c>), so that a bad setting stops startup and compaction safety knows the peers from the start.</summary>
     public static PeerDirectory OpenSilkPeers(this WebApplication app)

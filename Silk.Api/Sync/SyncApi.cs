@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
 using Silk.Api.Diagnostics;
 using Silk.Api.Hosting;
+using Silk.Api.Ontology;
 using Silk.Api.Peers;
 using Silk.Api.Problems;
 using Silk.Core.Entries;
@@ -17,10 +18,13 @@ namespace Silk.Api.Sync;
 
 /// <summary>
 /// The sync protocol over HTTP (SPEC §7): the original's MessagePack messages as request and answer
-/// bodies, so that a peer speaking only the original's bytes is answered as the original would.
+/// bodies, so that a peer speaking only the original's bytes is answered as the original would; compressed
+/// both ways when the caller asks for it (<see cref="SyncCompression"/>).
 /// </summary>
 public static class SyncApi
 {
+    private const string CompressionDescription = " The body may be gzip- or br-encoded (Content-Encoding; its limits count the inflated bytes), and with Accept-Encoding: gzip or br the answer is compressed.";
+
     /// <summary>Query parameter of <c>POST /sync/offer</c> naming a node type to filter the payload to (repeated for several).</summary>
     public const string NodeTypesQuery = "node_types";
 
@@ -48,29 +52,38 @@ public static class SyncApi
         group.MapPost("/offer", AnswerOffer)
             .WithName("AnswerSyncOffer")
             .WithSummary("What the sender of an offer lacks")
-            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + FilterDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest).")
+            .WithDescription("Body: a peer's SyncOffer (MessagePack). Answer: the SyncPayload `[entries, need]` of what that peer lacks, parents first, in MessagePack (8-field entries for a protocol-1 offer, as silk-graph 0.2.4 reads them), or rendered as JSON with `Accept: application/json`. " + ModeDescription + FilterDescription + " A payload is cut to 100,000 entries and 64 MiB (a prefix in topological order; the next exchange sends the rest)." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody()
+            .WithCompressedAnswer()
             .AlsoAnswersMsgPack();
 
         group.MapPost("/payload", MergePayload)
             .WithName("MergeSyncPayload")
+            .WithCompressedAnswer()
             .WithSummary("Merge a peer's entries")
-            .WithDescription("Body: a SyncPayload `[entries, need]` or a bare MessagePack list of entries (merge_entries_bytes). Merged atomically: every hash is checked first and any decoding or hash error refuses the whole message (400, 422) with nothing merged. Entries too far in the future or refused by the signature policy are dropped and listed. Without `X-Silk-Payload-Mode: delta` an entry whose parent is unknown refuses the message (422), as the original does; with it such entries are held back and their missing parents listed, to be sent next.")
+            .WithDescription("Body: a SyncPayload `[entries, need]` or a bare MessagePack list of entries (merge_entries_bytes). Merged atomically: every hash is checked first and any decoding or hash error refuses the whole message (400, 422) with nothing merged. Entries too far in the future or refused by the signature policy are dropped and listed. Without `X-Silk-Payload-Mode: delta` an entry whose parent is unknown refuses the message (422), as the original does; with it such entries are held back and their missing parents listed, to be sent next." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody();
 
         group.MapPost("/entries", GetEntries)
             .WithName("GetSyncEntries")
+            .WithCompressedAnswer()
             .WithSummary("Entries by hash")
-            .WithDescription("Body: a SyncPayload whose `need` lists the wanted hashes (its entries are ignored), e.g. the `missing_parents` a merge reported. Answer: a SyncPayload of those of them this store has, parents first. Unknown hashes are skipped.")
+            .WithDescription("Body: a SyncPayload whose `need` lists the wanted hashes (its entries are ignored), e.g. the `missing_parents` a merge reported. Answer: a SyncPayload of those of them this store has, parents first. Unknown hashes are skipped." + CompressionDescription)
             .Accepts<MsgPackBytes>(SyncBody.MediaType)
             .WithSyncBody();
 
+        group.MapGet("/ontology", GetOntologyFacts)
+            .WithName("GetSyncOntology")
+            .WithSummary("This store's ontology hash and fingerprint")
+            .WithDescription("What a peer compares its own ontology with before each exchange (the verdict shows in its GET /peers); the same hash and fingerprint as GET /ontology, reachable with a peer key.");
+
         group.MapGet("/snapshot", GetSnapshot)
             .WithName("GetSyncSnapshot")
+            .WithCompressedAnswer()
             .WithSummary("A snapshot of the whole log")
-            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries. A partial replica (a server with `Silk:Peers:<i>:NodeTypes`) answers 409 instead: a server started from its snapshot would lack the other types without knowing it.");
+            .WithDescription("The Snapshot `[entries]` of every entry in topological order (MessagePack), streamed as it is encoded. A new peer can start from it (Silk:BootstrapFrom). The X-Silk-Entry-Count header gives the number of entries. A partial replica (a server with `Silk:Peers:<i>:NodeTypes`) answers 409 instead: a server started from its snapshot would lack the other types without knowing it. With Accept-Encoding: gzip or br it is compressed as it streams.");
 
         return app;
     }
@@ -91,8 +104,9 @@ public static class SyncApi
             return Task.CompletedTask;
         });
 
-    /// <summary>A MessagePack body: 400 garbage, 413 over 64 MiB or 100,000 entries, 415 not MessagePack, 503 store faulted.</summary>
+    /// <summary>A MessagePack body, plain, gzip or br: 400 garbage, 413 over 64 MiB (inflated) or 100,000 entries, 415 not MessagePack or another coding, 503 store faulted.</summary>
     private static RouteHandlerBuilder WithSyncBody(this RouteHandlerBuilder builder) => builder
+        .WithMetadata(SyncBodyMetadata.Instance)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -189,6 +203,13 @@ public static class SyncApi
 
         return new MsgPackResult(Fit(host.Store.EntriesFor(wanted.Need), EntryForm.Current).ToBytes());
     }
+
+    internal static Ok<OntologyFacts> GetOntologyFacts(StoreHost host)
+    {
+        var (ontology, hash) = host.Store.ReadGraph(g => (g.Ontology, g.OntologyHash));
+        return TypedResults.Ok(OntologyTranslation.ToFacts(ontology, hash));
+    }
+
 
     internal static Results<SnapshotStreamResult, ConflictProblem> GetSnapshot(StoreHost host, PeerDirectory peers) =>
         PartialReplica(peers) is { } partial ? partial : new SnapshotStreamResult(host.Store);

@@ -1,6 +1,8 @@
 using System.Buffers;
 using MessagePack;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RequestDecompression;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Silk.Api.Limits;
@@ -10,9 +12,9 @@ using Silk.Core.Sync;
 namespace Silk.Api.Sync;
 
 /// <summary>
-/// Sync message bodies: MessagePack (<c>application/msgpack</c>), at most 64 MiB (or the lower
-/// <c>Silk:Limits:MaxSyncBodyBytes</c>) and 100,000 entries (413 above), read whole before anything is decoded so that
-/// a broken message changes nothing.
+/// Sync message bodies: MessagePack (<c>application/msgpack</c>), plain or gzip/br-encoded (<see cref="SyncCompression"/>),
+/// at most 64 MiB (or the lower <c>Silk:Limits:MaxSyncBodyBytes</c>) once inflated and 100,000 entries (413 above), read
+/// whole before anything is decoded so that a broken message changes nothing.
 /// </summary>
 public static class SyncBody
 {
@@ -47,7 +49,12 @@ public static class SyncBody
         return json > 0 && json > msgpack;
     }
 
-    /// <summary>The whole body, or a 415 (not MessagePack) / 413 (over the limit) thrown as the framework's bad-request exception.</summary>
+    /// <summary>
+    /// The whole body, inflated when it comes gzip- or br-encoded, or a 415 (not MessagePack, or another content
+    /// coding) / 413 (over the limit) / 400 (a compressed stream that does not inflate) thrown as the framework's
+    /// bad-request exception. The limit bounds the compressed bytes (Content-Length and the server's own limit) and
+    /// the inflated ones as they stream, so a small body that inflates past it is refused without being held.
+    /// </summary>
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -65,17 +72,49 @@ public static class SyncBody
             feature.MaxRequestBodySize = limit;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 && request.ContentLength <= limit ? (int)request.ContentLength.Value : 16 * 1024);
-        while (true)
+        var (inflating, coding) = Inflating(request);
+        var body = inflating ?? request.Body;
+        var buffer = new ArrayBufferWriter<byte>(inflating is null && request.ContentLength is > 0 && request.ContentLength <= limit ? (int)request.ContentLength.Value : 16 * 1024);
+        try
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(64 * 1024), cancellationToken);
-            if (read == 0) break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit) throw TooLarge(limit);
+            while (true)
+            {
+                var read = await body.ReadAsync(buffer.GetMemory(64 * 1024), cancellationToken);
+                if (read == 0) break;
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit) throw TooLarge(limit);
+            }
+        }
+        catch (Exception ex) when (inflating is not null && ex is InvalidDataException or InvalidOperationException)
+        {
+            // GZipStream reports bad data as InvalidDataException, BrotliStream as InvalidOperationException.
+            throw new BadHttpRequestException($"The request body is not valid {coding} data: {ex.Message}", StatusCodes.Status400BadRequest, ex);
+        }
+        finally
+        {
+            if (inflating is not null) await inflating.DisposeAsync();
         }
 
         CheckEntryCount(buffer.WrittenMemory);
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>An inflating view of a gzip or br body and its coding, null for a plain one; 415 for any other content coding.</summary>
+    private static (Stream? Inflating, string Coding) Inflating(HttpRequest request)
+    {
+        var encoding = request.Headers.ContentEncoding;
+        var coding = string.Join(", ", encoding.Select(e => e?.Trim()));
+        if (StringValues.IsNullOrEmpty(encoding) || (encoding.Count == 1 && string.Equals(coding.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (null, "");
+        }
+
+        // ASP.NET Core's request decompression: null for an unknown coding or several (and then the header stays).
+        var inflating = request.HttpContext.RequestServices.GetService<IRequestDecompressionProvider>()?.GetDecompressionStream(request.HttpContext);
+        return inflating is null
+            ? throw new BadHttpRequestException(
+                $"A sync message may be sent with Content-Encoding {SyncCompression.AcceptedEncodings} or none, not '{coding}'.", StatusCodes.Status415UnsupportedMediaType)
+            : (inflating, coding);
     }
 
     internal static BadHttpRequestException TooLarge(int limit) => new(

@@ -71,14 +71,14 @@ internal static class OntologyFingerprint
     }
 
     /// <summary>
-    /// "identical" when the content hashes are equal or the fact sets are; otherwise "superset" when the
-    /// local facts include all foreign ones, "subset" when the reverse holds, else "divergent".
+    /// Identical when the content hashes are equal (the facts are not looked at then) or the fact sets are;
+    /// otherwise superset when the local facts include all foreign ones, subset when the reverse holds, else divergent.
     /// </summary>
-    public static string Compare(Ontology local, string foreignHashHex, IReadOnlyCollection<string> foreignFacts)
+    public static OntologyCompatibility Compare(Ontology local, string foreignHashHex, IReadOnlyCollection<string> foreignFacts)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(foreignFacts);
-        if (string.Equals(local.ContentHash().ToHex(), foreignHashHex, StringComparison.OrdinalIgnoreCase)) return "identical";
+        if (string.Equals(local.ContentHash().ToHex(), foreignHashHex, StringComparison.OrdinalIgnoreCase)) return OntologyCompatibility.Identical;
 
         var mine = new HashSet<string>(Facts(local), StringComparer.Ordinal);
         var theirs = new HashSet<string>(foreignFacts, StringComparer.Ordinal);
@@ -86,10 +86,10 @@ internal static class OntologyFingerprint
         var withinTheirs = mine.IsSubsetOf(theirs);
         return (includesTheirs, withinTheirs) switch
         {
-            (true, true) => "identical",
-            (true, false) => "superset",
-            (false, true) => "subset",
-            _ => "divergent",
+            (true, true) => OntologyCompatibility.Identical,
+            (true, false) => OntologyCompatibility.Superset,
+            (false, true) => OntologyCompatibility.Subset,
+            _ => OntologyCompatibility.Divergent,
         };
     }
 

@@ -138,7 +138,7 @@ public sealed class OntologyRules
     public static IReadOnlyList<string> Fingerprint(Ontology ontology) => OntologyFingerprint.Facts(ontology);
 
     /// <inheritdoc cref="OntologyFingerprint.Compare"/>
-    public static string CheckCompatibility(Ontology local, string foreignHashHex, IReadOnlyCollection<string> foreignFacts) =>
+    public static OntologyCompatibility CheckCompatibility(Ontology local, string foreignHashHex, IReadOnlyCollection<string> foreignFacts) =>
         OntologyFingerprint.Compare(local, foreignHashHex, foreignFacts);
 
     /// <summary>The properties a node of the type is validated against without a subtype: inherited and own.</summary>

@@ -26,6 +26,7 @@ internal static class HostileInputs
         ["PUT /signing/key"] = $$"""{"private_key":"{{Signing.SigningFixtures.Test1Seed}}"}""",
         ["PUT /signing/authors/{author_id}"] = $$"""{"public_key":"{{Signing.SigningFixtures.Test2Public}}"}""",
         ["PUT /signing/strict"] = """{"require_signatures":false}""",
+        ["POST /ontology/compatibility"] = """{"hash":"0000000000000000000000000000000000000000000000000000000000000000","fingerprint":["fingerprint_version:2","type:entity"]}""",
     };
 
     public static readonly string[] HostileValues =

@@ -72,4 +72,82 @@ public sealed class OntologyApiTests(SilkApiFactory factory) : IClassFixture<Sil
         if (rule is not null) Assert.Equal(rule, problem.Str("rule"));
         else Assert.False(string.IsNullOrEmpty(problem.Str("rule")));
     }
+
+    [Fact]
+    public async Task Reading_the_ontology_gives_its_hash_and_fingerprint_beside_the_types()
+    {
+        using var response = await _client.Get("/ontology");
+        var ontology = await response.Json(HttpStatusCode.OK);
+        using var info = await _client.Get("/info");
+
+        Assert.Equal((await info.Json(HttpStatusCode.OK)).Str("ontology_hash"), ontology.Str("hash"));
+        var facts = ontology.Strings("fingerprint");
+        Assert.Contains("fingerprint_version:2", facts);
+        Assert.Contains("inherited:person:name:string:required", facts);
+        Assert.Contains("constraint:person:email:pattern:\"^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$\"", facts);
+        Assert.Contains("edge:AUTHORED:src:person", facts);
+        Assert.Equal(facts.Order(StringComparer.Ordinal), facts);
+        Assert.True(ontology.GetProperty("node_types").TryGetProperty("person", out _));
+    }
+
+    [Fact]
+    public async Task Compatibility_is_identical_superset_subset_or_divergent()
+    {
+        await using var widened = new SilkApiFactory();
+        await using var plain = new SilkApiFactory();
+        using var a = widened.CreateClient();
+        using var b = plain.CreateClient();
+        var before = await Facts(a);
+        using (var extend = await a.PostJson("/ontology/extensions", """{"edge_type_updates":{"AUTHORED":{"add_source_types":["entity"]}}}"""))
+        {
+            await extend.Json(HttpStatusCode.Created);
+        }
+
+        var after = await Facts(a);
+        Assert.NotEqual(before.Hash, after.Hash);
+
+        Assert.Equal(("identical", after.Hash), await Verdict(a, after.Hash, after.Facts));
+        // Another hash with the same facts (a description changed) is still identical.
+        Assert.Equal("identical", (await Verdict(a, new string('e', 64), after.Facts)).Verdict);
+        // The widened edge binding is one fact more here: superset; the plain store sees the reverse.
+        Assert.Equal("superset", (await Verdict(a, before.Hash, before.Facts)).Verdict);
+        Assert.Equal("subset", (await Verdict(b, after.Hash, after.Facts)).Verdict);
+
+        using (var extend = await b.PostJson("/ontology/extensions", """{"node_types":{"rack":{}}}"""))
+        {
+            await extend.Json(HttpStatusCode.Created);
+        }
+
+        Assert.Equal("divergent", (await Verdict(b, after.Hash, after.Facts)).Verdict);
+        Assert.Equal("divergent", (await Verdict(a, (await Facts(b)).Hash, (await Facts(b)).Facts)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("""{"hash":"xyz","fingerprint":[]}""", "hash")]
+    [InlineData("""{"hash":"","fingerprint":["type:entity"]}""", "hash")]
+    [InlineData("""{"fingerprint":["type:entity"]}""", "hash")]
+    [InlineData("""{"hash":"0000000000000000000000000000000000000000000000000000000000000000"}""", "fingerprint")]
+    [InlineData("""{"hash":"0000000000000000000000000000000000000000000000000000000000000000","fingerprint":[null]}""", "fingerprint")]
+    [InlineData("""{"hash":"0000000000000000000000000000000000000000000000000000000000000000","fingerprint":"type:entity"}""", "fingerprint")]
+    [InlineData("""{"hash":"0000000000000000000000000000000000000000000000000000000000000000","fingerprint":[],"more":1}""", "more")]
+    public async Task Malformed_compatibility_requests_are_400(string body, string mentioned)
+    {
+        using var response = await _client.PostJson("/ontology/compatibility", body);
+
+        Assert.Contains(mentioned, (await response.Problem(HttpStatusCode.BadRequest)).Str("detail"), StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Hash, IReadOnlyList<string> Facts)> Facts(HttpClient client)
+    {
+        using var response = await client.Get("/ontology");
+        var ontology = await response.Json(HttpStatusCode.OK);
+        return (ontology.Str("hash"), ontology.Strings("fingerprint"));
+    }
+
+    private static async Task<(string Verdict, string LocalHash)> Verdict(HttpClient client, string hash, IReadOnlyList<string> facts)
+    {
+        using var response = await client.PostJson("/ontology/compatibility", System.Text.Json.JsonSerializer.Serialize(new { hash, fingerprint = facts }));
+        var answer = await response.Json(HttpStatusCode.OK);
+        return (answer.Str("verdict"), answer.Str("local_hash"));
+    }
 }

@@ -49,19 +49,32 @@ public class FingerprintTests
     {
         var baseFacts = OntologyRules.Fingerprint(Base).ToList();
         var baseHash = Base.ContentHash().ToHex();
-        Assert.Equal("identical", OntologyRules.CheckCompatibility(Base, baseHash, baseFacts));
-        Assert.Equal("identical", OntologyRules.CheckCompatibility(Base, baseHash.ToUpperInvariant(), []));
+        Assert.Equal(OntologyCompatibility.Identical, OntologyRules.CheckCompatibility(Base, baseHash, baseFacts));
+        Assert.Equal(OntologyCompatibility.Identical, OntologyRules.CheckCompatibility(Base, baseHash.ToUpperInvariant(), []));
 
         // Descriptions change the hash but no fact.
         var described = Base with { NodeTypes = Base.NodeTypes.SetItem("entity", Base.NodeTypes["entity"] with { Description = "root" }) };
-        Assert.Equal("identical", OntologyRules.CheckCompatibility(described, baseHash, baseFacts));
+        Assert.Equal(OntologyCompatibility.Identical, OntologyRules.CheckCompatibility(described, baseHash, baseFacts));
 
         var extended = OntologyRules.Merge(Base, OntologyJson.ParseExtension("""{"node_types":{"rack":{}}}"""));
-        Assert.Equal("superset", OntologyRules.CheckCompatibility(extended, baseHash, baseFacts));
-        Assert.Equal("subset", OntologyRules.CheckCompatibility(Base, extended.ContentHash().ToHex(), OntologyRules.Fingerprint(extended).ToList()));
+        Assert.Equal(OntologyCompatibility.Superset, OntologyRules.CheckCompatibility(extended, baseHash, baseFacts));
+        Assert.Equal(OntologyCompatibility.Subset, OntologyRules.CheckCompatibility(Base, extended.ContentHash().ToHex(), OntologyRules.Fingerprint(extended).ToList()));
 
         var other = OntologyRules.Merge(Base, OntologyJson.ParseExtension("""{"node_types":{"switch":{}}}"""));
-        Assert.Equal("divergent", OntologyRules.CheckCompatibility(extended, other.ContentHash().ToHex(), OntologyRules.Fingerprint(other).ToList()));
+        Assert.Equal(OntologyCompatibility.Divergent, OntologyRules.CheckCompatibility(extended, other.ContentHash().ToHex(), OntologyRules.Fingerprint(other).ToList()));
+    }
+
+    [Fact]
+    public void A_widened_edge_binding_makes_a_superset_and_equal_hashes_are_identical_whatever_the_facts()
+    {
+        var widened = OntologyRules.Merge(Base, OntologyJson.ParseExtension("""{"edge_type_updates":{"RUNS":{"add_target_types":["server"]}}}"""));
+        var added = OntologyRules.Fingerprint(widened).Except(OntologyRules.Fingerprint(Base)).ToList();
+
+        Assert.Equal(["edge:RUNS:tgt:server"], added);
+        Assert.Equal(OntologyCompatibility.Superset, OntologyRules.CheckCompatibility(widened, Base.ContentHash().ToHex(), OntologyRules.Fingerprint(Base).ToList()));
+        Assert.Equal(OntologyCompatibility.Subset, OntologyRules.CheckCompatibility(Base, widened.ContentHash().ToHex(), OntologyRules.Fingerprint(widened).ToList()));
+        // As the original: a matching hash answers identical before any fact is compared.
+        Assert.Equal(OntologyCompatibility.Identical, OntologyRules.CheckCompatibility(Base, Base.ContentHash().ToHex(), ["type:elsewhere"]));
     }
 
     [Fact]
@@ -69,6 +82,6 @@ public class FingerprintTests
     {
         var withInt = SchemaTestOntologies.OneProperty("float", "{'min':0}").Ontology;
         var withFloat = SchemaTestOntologies.OneProperty("float", "{'min':0.0}").Ontology;
-        Assert.Equal("divergent", OntologyRules.CheckCompatibility(withInt, withFloat.ContentHash().ToHex(), OntologyRules.Fingerprint(withFloat).ToList()));
+        Assert.Equal(OntologyCompatibility.Divergent, OntologyRules.CheckCompatibility(withInt, withFloat.ContentHash().ToHex(), OntologyRules.Fingerprint(withFloat).ToList()));
     }
 }
