@@ -11,6 +11,7 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- sse-load       (GET /tail: SSE subscribers, long-poll wake-up, 100,000-entry log)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-compression (wire bytes and time of sync, plain / gzip / br)
+//   dotnet run -c Release --project Silk.Benchmarks -- import         (POST /import of 1,000,000 NDJSON lines: lines/s, server memory)
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
@@ -20,6 +21,7 @@ return args.FirstOrDefault() switch
     "storage" => StorageReport.Run(args),
     "sync-http" => SyncHttpReport.Run(),
     "sync-compression" => SyncCompressionReport.Run(),
+    "import" => ImportReport.Run(args),
     _ => Run(args),
 };
 

@@ -17,7 +17,11 @@ internal sealed class ServerProcess : IDisposable
 
     public string Url { get; }
 
-    public static ServerProcess Start(string root, string name, string ontology, string snapshotFile, params string[] extra)
+    /// <summary>The process id (for its resident memory in /proc).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts a server over a new folder; from <paramref name="snapshotFile"/> when given, else an empty store.</summary>
+    public static ServerProcess Start(string root, string name, string ontology, string? snapshotFile, params string[] extra)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -40,11 +44,13 @@ internal sealed class ServerProcess : IDisposable
         {
             Path.Combine(AppContext.BaseDirectory, "Silk.Api.dll"), "--urls", $"http://127.0.0.1:{port}",
             $"--Silk:DataPath={Path.Combine(folder, "data")}", $"--Silk:OntologyPath={ontology}",
-            $"--Silk:BootstrapFrom={snapshotFile}", "--Silk:Gossip:IntervalSeconds=0", "--Logging:LogLevel:Default=Warning",
+            "--Silk:Gossip:IntervalSeconds=0", "--Logging:LogLevel:Default=Warning",
         })
         {
             start.ArgumentList.Add(arg);
         }
+
+        if (snapshotFile is not null) start.ArgumentList.Add($"--Silk:BootstrapFrom={snapshotFile}");
 
         foreach (var arg in extra) start.ArgumentList.Add(arg);
 
