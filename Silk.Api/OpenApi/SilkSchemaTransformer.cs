@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -17,6 +19,7 @@ internal sealed class SilkSchemaTransformer : IOpenApiSchemaTransformer
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (context.JsonPropertyInfo is null) DocumentOmittedWhenNull(schema, context.JsonTypeInfo);
         if (type == typeof(ValueMap))
         {
             schema.Type = JsonSchemaType.Object;
@@ -74,6 +77,24 @@ internal sealed class SilkSchemaTransformer : IOpenApiSchemaTransformer
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A member written only when set (<c>[JsonIgnore(Condition = WhenWritingNull)]</c>) is absent, never null, when
+    /// unset; the generator would list it as required and nullable, so clients would expect a null that never comes.
+    /// </summary>
+    private static void DocumentOmittedWhenNull(OpenApiSchema schema, JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object || schema.Properties is null) return;
+        foreach (var property in typeInfo.Properties)
+        {
+            var omitted = property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true)
+                .OfType<JsonIgnoreAttribute>()
+                .Any(a => a.Condition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault) == true;
+            if (!omitted || !schema.Properties.TryGetValue(property.Name, out var propertySchema)) continue;
+            schema.Required?.Remove(property.Name);
+            if (propertySchema is OpenApiSchema { Type: { } kinds } inline && kinds != JsonSchemaType.Null) inline.Type = kinds & ~JsonSchemaType.Null;
+        }
     }
 
     private const string ValueDescription =

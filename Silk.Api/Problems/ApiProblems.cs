@@ -5,7 +5,7 @@ namespace Silk.Api.Problems;
 
 /// <summary>
 /// RFC 9457 problem bodies for the typed results the endpoints return. Validation failures carry the
-/// rule that refused the write (<c>rule</c>); for a value limit, the limit's name and value (<c>limit</c>,
+/// rule that refused the write (<c>rule</c>, a <see cref="ValidationProblem"/>); for a value limit, the limit's name and value (<c>limit</c>,
 /// <c>limit_value</c>); for ontology violations, the type, property and constraint at fault.
 /// </summary>
 public static class ApiProblems
@@ -42,34 +42,31 @@ public static class ApiProblems
     /// <summary>Whether a refused write conflicts with the current state (409) rather than breaking a rule (422).</summary>
     public static bool IsConflict(ValidationException exception) => exception?.Rule == EndpointNotFoundRule;
 
+    /// <summary>A 422 that is not a schema or limit violation: its own rule, detail and title.</summary>
+    public static UnprocessableProblem Unprocessable(string rule, string detail, string title) =>
+        new(new ValidationProblem { Rule = rule, Status = StatusCodes.Status422UnprocessableEntity, Detail = detail, Title = title });
+
     /// <summary>A problem for a refused write: the validation message, the rule, and the details of a schema violation.</summary>
-    public static ProblemDetails Validation(int status, ValidationException exception)
+    public static ValidationProblem Validation(int status, ValidationException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var problem = Create(status, exception.Message, status == StatusCodes.Status409Conflict ? "Conflict" : "Validation failed");
-        problem.Extensions["rule"] = exception.Rule;
-        if (exception is ValueLimitException limit)
+        var limit = exception as ValueLimitException;
+        var violation = (exception as SchemaException)?.Violation;
+        return new ValidationProblem
         {
-            problem.Extensions["limit"] = limit.Limit;
-            problem.Extensions["limit_value"] = limit.Bound;
-        }
-
-        if (exception is SchemaException { Violation: var v })
-        {
-            AddIfSet(problem, "type_name", v.TypeName);
-            AddIfSet(problem, "node_type", v.NodeType);
-            AddIfSet(problem, "property", v.Property);
-            AddIfSet(problem, "constraint", v.Constraint);
-            if (v.Expected is { } expected) problem.Extensions["expected"] = expected.ToString().ToLowerInvariant();
-            AddIfSet(problem, "got", v.Got);
-            if (!v.Allowed.IsDefaultOrEmpty) problem.Extensions["allowed"] = v.Allowed.ToArray();
-        }
-
-        return problem;
-    }
-
-    private static void AddIfSet(ProblemDetails problem, string name, string? value)
-    {
-        if (value is not null) problem.Extensions[name] = value;
+            Status = status,
+            Detail = exception.Message,
+            Title = status == StatusCodes.Status409Conflict ? "Conflict" : "Validation failed",
+            Rule = exception.Rule,
+            Limit = limit?.Limit,
+            LimitValue = limit?.Bound,
+            TypeName = violation?.TypeName,
+            NodeType = violation?.NodeType,
+            Property = violation?.Property,
+            Constraint = violation?.Constraint,
+            Expected = violation?.Expected?.ToString().ToLowerInvariant(),
+            Got = violation?.Got,
+            Allowed = violation is null || violation.Allowed.IsDefaultOrEmpty ? null : violation.Allowed.ToArray(),
+        };
     }
 }

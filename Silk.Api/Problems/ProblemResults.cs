@@ -61,7 +61,7 @@ public sealed class ConflictProblem(ProblemDetails problem) : ProblemResult<Prob
 }
 
 /// <summary>422: the write breaks a rule of the ontology or a value limit; <c>rule</c> names it.</summary>
-public sealed class UnprocessableProblem(ProblemDetails problem) : ProblemResult<ProblemDetails>(problem, StatusCodes.Status422UnprocessableEntity), IEndpointMetadataProvider
+public sealed class UnprocessableProblem(ValidationProblem problem) : ProblemResult<ValidationProblem>(problem, StatusCodes.Status422UnprocessableEntity), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Document(builder, StatusCodes.Status422UnprocessableEntity);
 }

@@ -179,7 +179,7 @@ public static class SyncApi
         }
         catch (SyncRejectedException ex)
         {
-            return new UnprocessableProblem(ApiProblems.Create(StatusCodes.Status422UnprocessableEntity, $"{ex.Message}; nothing was merged", "Sync message refused"));
+            return ApiProblems.Unprocessable("sync_rejected", $"{ex.Message}; nothing was merged", "Sync message refused");
         }
         catch (StoreFaultedException ex)
         {

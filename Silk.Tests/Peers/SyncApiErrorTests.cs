@@ -48,6 +48,7 @@ public sealed class SyncApiErrorTests
         using var badHash = await client.PostMsgPack("/sync/payload", flipped);
         var problem = await badHash.Problem(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("nothing was merged", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal("sync_rejected", problem.Str("rule")); // every 422 names its rule (ValidationProblem)
 
         // More entries declared than a message may carry: 413 before anything is decoded.
         var tooMany = new byte[] { 0x92, 0xdd, 0, 0, 0, 0, 0x90 };
