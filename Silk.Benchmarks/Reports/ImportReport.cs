@@ -78,8 +78,8 @@ internal static class ImportReport
             for (var i = 0; i < Nodes + Edges; i++)
             {
                 text.Append(i < Nodes
-                    ? $$"""{"op":"add_node","node_id":"n{{i}}","node_type":"item","label":"n{{i}}","properties":{"name":"node-{{i}}","n":{{i}},"score":{{i % 100}}.5}}"""
-                    : $$"""{"op":"add_edge","edge_id":"e{{i}}","edge_type":"LINK","source_id":"n{{i - Nodes}}","target_id":"n{{(i - Nodes) * 3 % Nodes}}"}""");
+                    ? $$$"""{"op":"add_node","node_id":"n{{{i}}}","node_type":"item","label":"n{{{i}}}","properties":{"name":"node-{{{i}}}","n":{{{i}}},"score":{{{i % 100}}}.5}}"""
+                    : $$$"""{"op":"add_edge","edge_id":"e{{{i}}}","edge_type":"LINK","source_id":"n{{{i - Nodes}}}","target_id":"n{{{(i - Nodes) * 3 % Nodes}}}"}""");
                 text.Append('\n');
                 if (text.Length > (1 << 20) - 512) await Flush();
             }
