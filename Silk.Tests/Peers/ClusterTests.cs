@@ -33,8 +33,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         }
         """;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "silk-cluster-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly List<SilkProcess> _servers = [];
+    private readonly SilkProcessGroup _group = new("silk-cluster-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     [Fact]
@@ -42,22 +41,22 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     {
         var total = Stopwatch.StartNew();
         StartCluster(5);
-        var n1 = _servers[0];
+        var n1 = _group.Servers[0];
         n1.Start();
         await n1.WaitReadyAsync(_http, TimeSpan.FromSeconds(60));
-        foreach (var s in _servers.Skip(1)) s.Start(); // each bootstraps from n1's snapshot
-        await Task.WhenAll(_servers.Skip(1).Select(s => s.WaitReadyAsync(_http, TimeSpan.FromSeconds(60))));
+        foreach (var s in _group.Servers.Skip(1)) s.Start(); // each bootstraps from n1's snapshot
+        await Task.WhenAll(_group.Servers.Skip(1).Select(s => s.WaitReadyAsync(_http, TimeSpan.FromSeconds(60))));
         output.WriteLine($"cluster up after {total.Elapsed.TotalSeconds:F1} s");
 
         var acked = new ConcurrentBag<string>();
         var nodes = new ConcurrentDictionary<string, byte>();
         var edges = new ConcurrentDictionary<string, byte>();
         using var stop = new CancellationTokenSource();
-        var writers = Enumerable.Range(0, _servers.Count).Select(i => Task.Run(() => WriteAsync(i, acked, nodes, edges, stop.Token))).ToList();
+        var writers = Enumerable.Range(0, _group.Servers.Count).Select(i => Task.Run(() => WriteAsync(i, acked, nodes, edges, stop.Token))).ToList();
 
         var writeClock = Stopwatch.StartNew();
         await Task.Delay(1500);
-        var killed = _servers[2];
+        var killed = _group.Servers[2];
         killed.Kill();
         output.WriteLine($"{killed.Name} killed (SIGKILL) at {writeClock.Elapsed.TotalSeconds:F1} s, {acked.Count} writes acknowledged so far");
         await Task.Delay(1000);
@@ -65,7 +64,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         await killed.WaitReadyAsync(_http, TimeSpan.FromSeconds(60));
         output.WriteLine($"{killed.Name} back at {writeClock.Elapsed.TotalSeconds:F1} s");
 
-        var stopped = _servers[3];
+        var stopped = _group.Servers[3];
         stopped.Stop();
         output.WriteLine($"{stopped.Name} stopped (SIGTERM) at {writeClock.Elapsed.TotalSeconds:F1} s");
         await Task.Delay(2500);
@@ -84,33 +83,33 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         IReadOnlyList<string>[] heads;
         while (true)
         {
-            heads = await Task.WhenAll(_servers.Select(Heads));
+            heads = await Task.WhenAll(_group.Servers.Select(Heads));
             if (heads.All(h => h.SequenceEqual(heads[0]))) break;
-            Assert.True(converge.Elapsed < bound, $"no convergence within {MaxRounds} gossip rounds ({bound.TotalSeconds} s); heads: {string.Join(" | ", heads.Select(h => string.Join(",", h.Select(x => x[..8]))))}\n{Logs()}");
+            Assert.True(converge.Elapsed < bound, $"no convergence within {MaxRounds} gossip rounds ({bound.TotalSeconds} s); heads: {string.Join(" | ", heads.Select(h => string.Join(",", h.Select(x => x[..8]))))}\n{_group.Logs()}");
             await Task.Delay(50);
         }
 
         output.WriteLine($"converged {converge.Elapsed.TotalMilliseconds:F0} ms after writes stopped (≈ {converge.Elapsed.TotalSeconds / GossipSeconds:F1} gossip intervals)");
 
-        var snapshots = await Task.WhenAll(_servers.Select(Snapshot));
+        var snapshots = await Task.WhenAll(_group.Servers.Select(Snapshot));
         var everywhere = snapshots[0].ToHashSet();
-        foreach (var (s, hashes) in _servers.Zip(snapshots))
+        foreach (var (s, hashes) in _group.Servers.Zip(snapshots))
         {
-            Assert.True(everywhere.SetEquals(hashes), $"{s.Name} holds other entries than {_servers[0].Name}");
+            Assert.True(everywhere.SetEquals(hashes), $"{s.Name} holds other entries than {_group.Servers[0].Name}");
         }
 
         var lost = acked.Where(h => !everywhere.Contains(h)).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged writes are missing, e.g. {lost.FirstOrDefault()}\n{Logs()}");
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged writes are missing, e.g. {lost.FirstOrDefault()}\n{_group.Logs()}");
 
-        var nodeLists = await Task.WhenAll(_servers.Select(s => List(s, "nodes")));
-        var edgeLists = await Task.WhenAll(_servers.Select(s => List(s, "edges")));
-        foreach (var (s, i) in _servers.Select((s, i) => (s, i)))
+        var nodeLists = await Task.WhenAll(_group.Servers.Select(s => List(s, "nodes")));
+        var edgeLists = await Task.WhenAll(_group.Servers.Select(s => List(s, "edges")));
+        foreach (var (s, i) in _group.Servers.Select((s, i) => (s, i)))
         {
-            Assert.True(nodeLists[0] == nodeLists[i], $"{s.Name}'s GET /nodes differs from {_servers[0].Name}'s");
-            Assert.True(edgeLists[0] == edgeLists[i], $"{s.Name}'s GET /edges differs from {_servers[0].Name}'s");
+            Assert.True(nodeLists[0] == nodeLists[i], $"{s.Name}'s GET /nodes differs from {_group.Servers[0].Name}'s");
+            Assert.True(edgeLists[0] == edgeLists[i], $"{s.Name}'s GET /edges differs from {_group.Servers[0].Name}'s");
         }
 
-        using var peers = await _http.GetAsync(new Uri($"{_servers[0].Url}/peers"));
+        using var peers = await _http.GetAsync(new Uri($"{_group.Servers[0].Url}/peers"));
         output.WriteLine(await peers.Content.ReadAsStringAsync());
         output.WriteLine($"{everywhere.Count} entries everywhere; whole test {total.Elapsed.TotalSeconds:F1} s");
     }
@@ -118,15 +117,15 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     private void StartCluster(int count)
     {
         var ports = SilkProcess.FreePorts(count);
-        var ontologyPath = Path.Combine(_root, "ontology.json");
-        Directory.CreateDirectory(_root);
+        var ontologyPath = Path.Combine(_group.Root, "ontology.json");
+        Directory.CreateDirectory(_group.Root);
         File.WriteAllText(ontologyPath, Ontology);
         for (var i = 0; i < count; i++)
         {
             var name = $"n{i + 1}";
             var settings = new List<string>
             {
-                $"--Silk:DataPath={Path.Combine(_root, name, "data")}",
+                $"--Silk:DataPath={Path.Combine(_group.Root, name, "data")}",
                 $"--Silk:OntologyPath={ontologyPath}",
                 "--Silk:Durability=process",
                 $"--Silk:Gossip:IntervalSeconds={GossipSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
@@ -147,14 +146,14 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
                 peer++;
             }
 
-            _servers.Add(new SilkProcess(name, ports[i], Path.Combine(_root, name), settings));
+            _group.Servers.Add(new SilkProcess(name, ports[i], Path.Combine(_group.Root, name), settings));
         }
     }
 
     /// <summary>One writer per server: random node and edge adds, property updates and removes until stopped.</summary>
     private async Task WriteAsync(int index, ConcurrentBag<string> acked, ConcurrentDictionary<string, byte> nodes, ConcurrentDictionary<string, byte> edges, CancellationToken stop)
     {
-        var server = _servers[index];
+        var server = _group.Servers[index];
         var random = new Random(1000 + index);
         var k = 0;
         while (!stop.IsCancellationRequested)
@@ -231,7 +230,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     {
         using var response = await _http.GetAsync(new Uri($"{server.Url}/heads"));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{server.Name} GET /heads: {(int)response.StatusCode} {text}\n{Logs()}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{server.Name} GET /heads: {(int)response.StatusCode} {text}\n{_group.Logs()}");
         return JsonDocument.Parse(text).RootElement.GetProperty("heads").EnumerateArray().Select(h => h.GetString()!).ToList();
     }
 
@@ -258,22 +257,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         return all.ToString();
     }
 
-    private string Logs() => string.Join("\n", _servers.Select(s => s.Output));
-
     public void Dispose()
     {
-        foreach (var s in _servers) s.Dispose();
+        _group.Dispose();
         _http.Dispose();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
 

@@ -31,16 +31,15 @@ public sealed class PartialReplicaTests(ITestOutputHelper output) : IDisposable
         }
         """;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "silk-partial-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly List<SilkProcess> _servers = [];
+    private readonly SilkProcessGroup _group = new("silk-partial-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public async Task A_partial_replica_holds_exactly_the_wanted_nodes_and_edges_and_pulls_fewer_bytes_than_a_full_pull()
     {
         var ports = SilkProcess.FreePorts(2);
-        Directory.CreateDirectory(_root);
-        var ontologyPath = Path.Combine(_root, "ontology.json");
+        Directory.CreateDirectory(_group.Root);
+        var ontologyPath = Path.Combine(_group.Root, "ontology.json");
         File.WriteAllText(ontologyPath, Ontology);
         var full = Server("full", ports[0], ontologyPath, []);
         // No Silk:BootstrapFrom: a snapshot is the whole history. The replica starts from its own genesis and pulls.
@@ -130,14 +129,14 @@ public sealed class PartialReplicaTests(ITestOutputHelper output) : IDisposable
     {
         var settings = new List<string>
         {
-            $"--Silk:DataPath={Path.Combine(_root, name, "data")}",
+            $"--Silk:DataPath={Path.Combine(_group.Root, name, "data")}",
             $"--Silk:OntologyPath={ontologyPath}",
             "--Silk:Durability=process",
             "--Silk:Gossip:IntervalSeconds=0",
         };
         settings.AddRange(more);
-        var server = new SilkProcess(name, port, Path.Combine(_root, name), settings);
-        _servers.Add(server);
+        var server = new SilkProcess(name, port, Path.Combine(_group.Root, name), settings);
+        _group.Servers.Add(server);
         return server;
     }
 
@@ -146,7 +145,7 @@ public sealed class PartialReplicaTests(ITestOutputHelper output) : IDisposable
     {
         using var response = await _http.PostAsync(new Uri($"{replica.Url}/peers/full/sync"), null);
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}\n{Logs()}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}\n{_group.Logs()}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
@@ -186,21 +185,9 @@ public sealed class PartialReplicaTests(ITestOutputHelper output) : IDisposable
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private string Logs() => string.Join("\n", _servers.Select(s => s.Output));
-
     public void Dispose()
     {
-        foreach (var s in _servers) s.Dispose();
+        _group.Dispose();
         _http.Dispose();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
