@@ -131,7 +131,21 @@ public sealed class StartupSettingsTests
     {
         using var temp = new TempFolder();
         var root = temp.Path;
-        var collector = Silk.Tests.Peers.PeersApiTests.DeadAddress();
+        // A collector that accepts each export's connection and closes it at once: every export fails, and each
+        // attempt is counted, so the test waits for the attempts themselves.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var collector = $"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}";
+        var attempts = 0;
+        using var stopCollector = new CancellationTokenSource();
+        var collecting = Task.Run(async () =>
+        {
+            while (!stopCollector.IsCancellationRequested)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stopCollector.Token);
+                Interlocked.Increment(ref attempts);
+            }
+        });
         using var server = new Silk.Tests.Peers.SilkProcess("otlp", Silk.Tests.Peers.SilkProcess.FreePorts(1)[0], root, [
             $"--Silk:DataPath={Path.Combine(root, "data")}",
             $"--Silk:Ontology={"""{"node_types":{"entity":{"properties":{"name":{"value_type":"string","required":true}}}},"edge_types":{}}"""}",
@@ -148,13 +162,21 @@ public sealed class StartupSettingsTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        await Task.Delay(2500); // two export attempts at least, which fail
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Volatile.Read(ref attempts) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than two export attempts within 60 s\n{server.Output}");
+            await Task.Delay(50);
+        }
+
         Assert.True(server.IsRunning, server.Output);
         using var node = await http.GetAsync(new Uri($"{server.Url}/nodes/exported"));
         Assert.Equal(HttpStatusCode.OK, node.StatusCode);
         Assert.Contains($"Exporting metrics to the OTLP collector at {collector}", server.Output, StringComparison.Ordinal);
         server.Stop();
         Assert.Contains("exit code 0", server.Output, StringComparison.Ordinal);
+        await stopCollector.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => collecting);
     }
 
     [Fact]

@@ -37,8 +37,9 @@ public sealed class TailLongPollTests(SilkApiFactory factory) : IClassFixture<Si
         using (var removeNode = await _client.Delete("/nodes/lp-a")) Assert.True(removeNode.IsSuccessStatusCode);
 
         var stopwatch = Stopwatch.StartNew();
-        var body = await Tail($"cursor={start}&timeout_ms=20000");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), "entries were there: no wait");
+        // A wait would last the whole minute: far longer than any busy machine takes to answer at once.
+        var body = await Tail($"cursor={start}&timeout_ms=60000");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(40), "entries were there: no wait");
         var events = body.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(["add_node", "add_node", "add_edge", "update_property", "remove_edge", "remove_node"], events.Select(e => e.Str("op")));
         Assert.True(body.GetProperty("up_to_date").GetBoolean());
@@ -83,12 +84,12 @@ public sealed class TailLongPollTests(SilkApiFactory factory) : IClassFixture<Si
     {
         var start = await Now();
         var stopwatch = Stopwatch.StartNew();
-        var poll = Tail($"cursor={start}&timeout_ms=30000");
+        var poll = Tail($"cursor={start}&timeout_ms=60000");
         await Task.Delay(300);
         Assert.False(poll.IsCompleted, "nothing past the cursor yet: the poll waits");
         var hash = await _client.CreateNode("lp-wake");
-        var body = await poll.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10));
+        var body = await poll.WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(50), "the write woke the poll before its minute was up");
         var only = Assert.Single(body.GetProperty("events").EnumerateArray());
         Assert.Equal(hash, only.Str("hash"));
         Assert.Equal([hash], body.Strings("cursor"));
@@ -104,17 +105,18 @@ public sealed class TailLongPollTests(SilkApiFactory factory) : IClassFixture<Si
         Assert.Empty(body.GetProperty("events").EnumerateArray());
         Assert.Equal(start, string.Join(',', body.Strings("cursor")));
         Assert.True(body.GetProperty("up_to_date").GetBoolean());
-        Assert.InRange(waited, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(5));
+        // At least the timeout; the upper bound only tells a timed-out poll from one that waited for the default 30 s.
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(350), TimeSpan.FromSeconds(25));
 
         stopwatch.Restart();
         await Tail($"cursor={start}&timeout_ms=0");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), "timeout_ms=0 answers at once");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), "timeout_ms=0 answers at once, not after the default 30 s");
 
         // Above the maximum is clamped, not refused; a write still wakes it.
         var clamped = Tail($"cursor={start}&timeout_ms=999999999");
         await Task.Delay(100);
         await _client.CreateNode("lp-clamped");
-        Assert.Single((await clamped.WaitAsync(TimeSpan.FromSeconds(10))).GetProperty("events").EnumerateArray());
+        Assert.Single((await clamped.WaitAsync(TimeSpan.FromSeconds(90))).GetProperty("events").EnumerateArray());
     }
 
     [Fact]
@@ -210,14 +212,14 @@ public sealed class TailLongPollTests(SilkApiFactory factory) : IClassFixture<Si
 
         // A filtered poll keeps waiting past entries it leaves out, and answers with the first that matches.
         var cursor = string.Join(',', filtered.Strings("cursor"));
-        var poll = Tail($"cursor={cursor}&timeout_ms=20000&types=remove_edge");
+        var poll = Tail($"cursor={cursor}&timeout_ms=60000&types=remove_edge");
         await _client.CreateNode("lp-t4");
         await Task.Delay(300);
         Assert.False(poll.IsCompleted, "an add_node does not answer a remove_edge poll");
         await _client.CreateNode("lp-t5");
         await _client.CreateEdge("lp-t45", "lp-t4", "lp-t5");
         using (var removedEdge = await _client.Delete("/edges/lp-t45")) Assert.True(removedEdge.IsSuccessStatusCode);
-        var answer = await poll.WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = await poll.WaitAsync(TimeSpan.FromSeconds(90));
         var only = Assert.Single(answer.GetProperty("events").EnumerateArray());
         Assert.Equal("remove_edge", only.Str("op"));
         Assert.Equal([only.Str("hash")], answer.Strings("cursor"));

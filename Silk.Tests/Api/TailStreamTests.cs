@@ -99,7 +99,8 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
             if (message.Comments.Contains("heartbeat")) heartbeats++;
         }
 
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), "heartbeats every 0.3 s here");
+        // Every 0.3 s here; the bound only tells them from the default interval of 15 s.
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(14), "heartbeats every 0.3 s here");
     }
 
     [Fact]
