@@ -79,11 +79,13 @@ async function refreshAll() {
   });
 }
 
-// Writes come in bursts: one re-read per burst, not one per entry.
+// Writes come in bursts: one re-read per burst, not one per entry, and at least one every 150 ms while writes
+// go on (a timer that each entry pushed back would starve the overview under a steady stream of writes).
 let refreshTimer = null;
 function scheduleRefresh() {
-  clearTimeout(refreshTimer);
+  if (refreshTimer !== null) return;
   refreshTimer = setTimeout(() => {
+    refreshTimer = null;
     // In the past nothing shown changes; the event list and the slider's range still grow.
     if (clock.asOf === null) refreshAll();
   }, 150);
