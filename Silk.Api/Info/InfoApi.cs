@@ -16,10 +16,13 @@ namespace Silk.Api.Info;
 /// <param name="OntologyHash">Content hash of the resolved ontology.</param>
 /// <param name="ProtocolVersion">The sync protocol version this server speaks.</param>
 /// <param name="Durability">When a write is acknowledged: <c>fsync</c> (on disk), <c>process</c> (handed to the operating system) or <c>memory</c> (not persisted).</param>
+/// <param name="NodeCountsByType">Live nodes per node type: the exact type each node has (a parent type's count leaves out its descendants' nodes); types without live nodes are left out.</param>
+/// <param name="EdgeCountsByType">Visible edges per edge type; types without visible edges are left out.</param>
 /// <param name="Operations">Long operations of the store (open, bootstrap, compaction, revalidate): the running ones and the last of each kind since the server started.</param>
 public sealed record StoreInfo(
     string InstanceId, ulong PhysicalMs, uint Logical, int EntryCount, IReadOnlyList<string> Heads,
-    int NodeCount, int EdgeCount, string OntologyHash, uint ProtocolVersion, string Durability, IReadOnlyList<OperationView> Operations);
+    int NodeCount, int EdgeCount, IReadOnlyDictionary<string, int> NodeCountsByType, IReadOnlyDictionary<string, int> EdgeCountsByType,
+    string OntologyHash, uint ProtocolVersion, string Durability, IReadOnlyList<OperationView> Operations);
 
 /// <summary>One long operation of the store.</summary>
 /// <param name="Name"><c>open</c> (reload and verify the log at startup), <c>bootstrap</c> (a new store from a snapshot), <c>compaction</c> or <c>revalidate</c> (the graph rebuilt against the schema).</param>
@@ -46,7 +49,7 @@ public static class InfoApi
             .WithTags("Info")
             .WithName("GetInfo")
             .WithSummary("About this store")
-            .WithDescription("Instance id, clock, entry count, heads, node and edge counts, ontology hash, protocol version and durability mode, and the store's long operations (open, bootstrap, compaction, revalidate) with their progress.");
+            .WithDescription("Instance id, clock, entry count, heads, node and edge counts (in all and by type), ontology hash, protocol version and durability mode, and the store's long operations (open, bootstrap, compaction, revalidate) with their progress.");
         return app;
     }
 
@@ -54,10 +57,11 @@ public static class InfoApi
     {
         var store = host.Store;
         var clock = store.Clock;
-        var (entries, heads, nodes, edges, ontologyHash) = store.ReadGraph(g => (store.EntryCount, store.Heads, g.NodeCount, g.EdgeCount, g.OntologyHash));
+        var (entries, heads, nodes, edges, nodesByType, edgesByType, ontologyHash) = store.ReadGraph(g =>
+            (store.EntryCount, store.Heads, g.NodeCount, g.EdgeCount, g.NodeCountsByType, g.EdgeCountsByType, g.OntologyHash));
         return TypedResults.Ok(new StoreInfo(
             store.InstanceId, clock.PhysicalMs, clock.Logical, entries, heads.Select(h => h.ToHex()).ToList(),
-            nodes, edges, ontologyHash.ToHex(), SyncLimits.ProtocolVersion, DurabilitySetting.Name(store.Durability),
+            nodes, edges, nodesByType, edgesByType, ontologyHash.ToHex(), SyncLimits.ProtocolVersion, DurabilitySetting.Name(store.Durability),
             host.Operations.Current().Select(OperationView.From).ToList()));
     }
 }

@@ -33,7 +33,7 @@ public static class TailApi
             .WithName("GetTail")
             .WithSummary("Follow the log (long poll or Server-Sent Events)")
             .WithDescription(
-                "Entries past `cursor`, each delivered exactly once across calls, also when an answer is cut at max_count. "
+                "Entries past `cursor` (or the last `last` entries and what follows), each delivered exactly once across calls, also when an answer is cut at max_count. "
                 + "Long poll (default, `application/json`): answers at once when entries are there, else waits up to timeout_ms for one; "
                 + "`{\"events\":[…],\"cursor\":[…],\"up_to_date\":bool}`, an empty `events` with the same cursor on timeout. "
                 + "Send the returned `cursor` next time. "
@@ -79,6 +79,7 @@ public static class TailApi
         [FromQuery(Name = "timeout_ms"), Description(TailQuery.TimeoutDescription)] int? timeoutMs,
         [FromQuery(Name = "max_count"), Description(TailQuery.MaxCountDescription)] int? maxCount,
         [FromQuery(Name = "types"), Description(TailQuery.TypesDescription)] string? types,
+        [FromQuery(Name = "last"), Description(TailQuery.LastDescription)] int? last,
         [FromHeader(Name = LastEventIdHeader), Description("Event streams: the id of the last event received; resumes after it and wins over `cursor` (browsers send it when they reconnect).")] string? lastEventId,
         CancellationToken cancellationToken)
     {
@@ -86,7 +87,7 @@ public static class TailApi
         var stream = WantsEventStream(context.Request);
         if (stream && ReserveStream(context, streams) is { } refused) return refused;
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, lastEventId, stopping, cancellationToken);
+        var result = await Tail(host, streams, reads, stream, cursor, timeoutMs, maxCount, types, last, lastEventId, stopping, cancellationToken);
         return result.Result switch
         {
             Ok<TailResponse> ok => ok,
@@ -124,6 +125,7 @@ public static class TailApi
         int? timeoutMs,
         int? maxCount,
         string? types,
+        int? last,
         string? lastEventId,
         CancellationToken stopping,
         CancellationToken cancellationToken)
@@ -134,10 +136,15 @@ public static class TailApi
         if (countError is not null) return ApiProblems.BadRequest(countError);
         var (filter, typesError) = TailQuery.Types(types);
         if (typesError is not null) return ApiProblems.BadRequest(typesError);
+        var (lastCount, lastError) = TailQuery.Last(last, cursor);
+        if (lastError is not null) return ApiProblems.BadRequest(lastError);
 
         var store = host.Store;
         var fromHeader = stream && !string.IsNullOrWhiteSpace(lastEventId);
-        var start = ResolveCursor(store, fromHeader ? lastEventId : cursor, out var cursorError);
+        string? cursorError = null;
+        var start = !fromHeader && lastCount is { } count
+            ? store.CursorBeforeLast(count)
+            : ResolveCursor(store, fromHeader ? lastEventId : cursor, out cursorError);
         if (start is null) return ApiProblems.BadRequest(fromHeader ? $"{LastEventIdHeader}: {cursorError}" : cursorError!);
 
         var subscription = new TailSubscription(reads, start);

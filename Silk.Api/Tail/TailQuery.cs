@@ -11,6 +11,7 @@ public static class TailQuery
     public const int MaxTimeoutMs = 60_000;
     public const int DefaultMaxCount = 1_000;
     public const int MaxMaxCount = 10_000;
+    public const int MaxLast = 10_000;
 
     public const string CursorDescription =
         "Where to start: comma-separated hex entry hashes (the `cursor` of a previous answer, or the `id` of the last event received). "
@@ -21,6 +22,11 @@ public static class TailQuery
         + "Ignored by event streams, which stay open until the client leaves.";
 
     public const string MaxCountDescription = "Most entries read per answer (long poll) or per batch (stream): 1 to 10000, default 1000.";
+
+    public const string LastDescription =
+        "Start this many entries before now instead of at a cursor: the last `last` entries of the log in arrival order "
+        + "(all of them when there are fewer), then what follows, exactly once as from any cursor. 0 to 10000; not together with `cursor` "
+        + "(an event stream's Last-Event-ID still wins, so a reconnect resumes where it left off).";
 
     public const string TypesDescription =
         "Only events of these operations (comma-separated op tags, e.g. `add_node,remove_node`). The cursor still moves past the others.";
@@ -64,6 +70,15 @@ public static class TailQuery
         null => (DefaultMaxCount, null),
         < 1 or > MaxMaxCount => (0, $"max_count must be between 1 and {MaxMaxCount}, got {maxCount}"),
         _ => (maxCount.Value, null),
+    };
+
+    /// <summary>How many entries before now to start (null when not asked), or an error message.</summary>
+    public static (int? Last, string? Error) Last(int? last, string? cursor) => last switch
+    {
+        null => (null, null),
+        < 0 or > MaxLast => (null, $"last must be between 0 and {MaxLast}, got {last}"),
+        _ when cursor is not null => (null, "give either cursor or last, not both"),
+        _ => (last, null),
     };
 
     /// <summary>The op filter (null = every op), or an error message naming an unknown tag.</summary>

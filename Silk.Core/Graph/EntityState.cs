@@ -29,6 +29,9 @@ internal abstract class EntityState(string id)
 
     public PropertyRegisters Properties { get; } = new();
 
+    /// <summary>The type this entity is counted under in the graph's counts (null: not counted, i.e. not live or not visible).</summary>
+    public string? CountedType { get; set; }
+
     /// <summary>Has at least one valid add (live or tombstoned).</summary>
     public bool Exists => Oldest is not null;
 

@@ -5,10 +5,6 @@ namespace Silk.Core.Graph;
 /// <summary>Reads. Lists come back in ordinal id order (decision D6).</summary>
 public sealed partial class MaterializedGraph : IGraphReader
 {
-    public int NodeCount => _nodes.Values.Count(n => n.Alive);
-
-    public int EdgeCount => _edges.Values.Count(IsVisible);
-
     /// <summary>A live node, or null.</summary>
     public NodeView? GetNode(string nodeId) =>
         _nodes.TryGetValue(nodeId, out var node) && node.Alive ? View(node) : null;

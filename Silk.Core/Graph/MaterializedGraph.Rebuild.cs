@@ -35,6 +35,8 @@ public sealed partial class MaterializedGraph
                 ApplyData(entry);
             }
         }
+
+        SettleCounts();
     }
 
     /// <summary>
@@ -108,5 +110,6 @@ public sealed partial class MaterializedGraph
         _nodesByType.Clear();
         _quarantine.Clear();
         _checkpointReplays.Clear();
+        ClearCounts();
     }
 }

@@ -63,6 +63,7 @@ public sealed partial class MaterializedGraph
         ArgumentNullException.ThrowIfNull(entry);
         if (RequiresRebuild(entry)) return false;
         ApplyData(entry, alreadyValidated);
+        SettleCounts();
         return true;
     }
 
@@ -253,6 +254,7 @@ public sealed partial class MaterializedGraph
     /// <summary>Re-judges every add of an edge, rebuilds its registers and indexes, and re-judges its updates.</summary>
     private void RecomputeEdge(EdgeState edge)
     {
+        MarkEdgeForCount(edge.Id);
         edge.ResetAdds();
         if (_edgeAddsById.TryGetValue(edge.Id, out var adds))
         {
@@ -305,14 +307,18 @@ public sealed partial class MaterializedGraph
 
     private void Release(Entry entry) => _quarantine.Remove(entry.Hash);
 
+    /// <summary>The node an add or remove is about to change (so it is also marked for recounting).</summary>
     private NodeState GetOrCreateNode(string id)
     {
+        MarkNodeForCount(id);
         if (!_nodes.TryGetValue(id, out var node)) _nodes[id] = node = new NodeState(id);
         return node;
     }
 
+    /// <summary>The edge an add or remove is about to change (so it is also marked for recounting).</summary>
     private EdgeState GetOrCreateEdge(string id)
     {
+        MarkEdgeForCount(id);
         if (!_edges.TryGetValue(id, out var edge)) _edges[id] = edge = new EdgeState(id);
         return edge;
     }

@@ -24,6 +24,17 @@ public sealed partial class GraphStore : ITailSource
     /// </summary>
     public IReadOnlyList<Hash> CurrentCursor => Read(() => _log.FrontierThrough(Volatile.Read(ref _acknowledgedThrough)));
 
+    /// <summary>
+    /// The cursor a tail starts from to deliver the last <paramref name="count"/> acknowledged entries (all of them
+    /// when there are fewer) and then what follows: the frontier of the acknowledged prefix without them.
+    /// Costs O(<paramref name="count"/>), and tails from it take the sequence-range path.
+    /// </summary>
+    public IReadOnlyList<Hash> CursorBeforeLast(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Read(() => _log.FrontierThrough(Volatile.Read(ref _acknowledgedThrough) - count));
+    }
+
     /// <summary>A tail from <paramref name="cursor"/> (empty = from the beginning). Unknown hashes fail at the first read.</summary>
     public TailSubscription SubscribeFrom(IReadOnlyList<Hash> cursor)
     {

@@ -7,8 +7,8 @@ namespace Silk.Tests.Api;
 /// <summary>
 /// The explorer page in headless Chromium against the real server on Kestrel with data: searches, opens a node,
 /// sees writes made by the test appear live (also across a server-ended stream and a page-side reconnect, with
-/// every change listed exactly once), travels back in time and back, shows the operations view, and saves a
-/// screenshot to TestResults/explorer.png.
+/// every entry of the log listed exactly once: the recent ones loaded with the page, then the live ones), travels
+/// back in time and back, shows the operations view, and saves a screenshot to TestResults/explorer.png.
 /// </summary>
 [Collection(HeavyTailTests.Name)]
 public sealed class ExplorerBrowserTests
@@ -107,14 +107,14 @@ public sealed class ExplorerBrowserTests
         Assert.Equal(colours[0], colours[1]);
         Assert.Equal(3, colours.Distinct().Count());
 
-        // Every write from here on is made after the page opened its stream, so its event list must show each once.
-        // Click to expand: doc-1 gets a neighbour two hops from alice, which appears once doc-1 is clicked.
+        // Every write from here on is made after the page opened its stream; with the entries it loaded, its event
+        // list must show every entry of the log once. Click to expand: doc-1 gets a neighbour two hops from alice, which appears once doc-1 is clicked.
         var written = new List<string>
         {
             await client.CreateNode("doc-2", "document"),
             await client.CreateEdge("e-cites-doc", "doc-1", "doc-2"),
         };
-        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await WaitForEvents(page, written);
         await WaitForGraph(page, "alice bob carol doc-1");
         await page.EvaluateAsync("() => window.silkGraph.getElementById('doc-1').emit('tap')");
         await WaitForGraph(page, "alice bob carol doc-1 doc-2");
@@ -134,7 +134,7 @@ public sealed class ExplorerBrowserTests
         // Hops: far is three hops from alice (alice → doc-1 → doc-2 → far).
         written.Add(await client.CreateNode("far"));
         written.Add(await client.CreateEdge("e-far", "doc-2", "far"));
-        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await WaitForEvents(page, written);
         await page.FillAsync(Id("graph-hops"), "3");
         await page.DispatchEventAsync(Id("graph-hops"), "change");
         await WaitForGraph(page, "alice bob carol dave doc-1 doc-2 far");
@@ -145,19 +145,24 @@ public sealed class ExplorerBrowserTests
         // The server ends the stream: the browser resumes from the last event id while writes go on.
         server.Streams.EndAllStreams();
         for (var i = 0; i < 5; i++) written.Add(await client.CreateNode($"gap-a-{i}"));
-        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await WaitForEvents(page, written);
 
         // The page closes its EventSource and opens a new one from its cursor, with writes before and after.
         for (var i = 0; i < 3; i++) written.Add(await client.CreateNode($"gap-b-{i}"));
         await page.ClickAsync(Id("live-reconnect"));
         for (var i = 0; i < 3; i++) written.Add(await client.CreateNode($"gap-c-{i}"));
-        await page.WaitForFunctionAsync("n => document.querySelectorAll('[data-testid=live-event]').length >= n", written.Count);
+        await WaitForEvents(page, written);
         await page.WaitForSelectorAsync($"{Id("live-status")}[data-state=live]");
         await Task.Delay(500);
-        // The list is newest first; every change exactly once, in log order.
+        // The list is newest first; every entry of the log exactly once, in log order, the written ones last.
         var listed = await Attributes(page, Id("live-event"), "data-hash");
         listed.Reverse();
-        Assert.Equal(written, listed);
+        using (var log = await client.GetAsync(new Uri("/tail?timeout_ms=0&max_count=10000", UriKind.Relative)))
+        {
+            Assert.Equal((await log.Json(HttpStatusCode.OK)).GetProperty("events").EnumerateArray().Select(e => e.Str("hash")), listed);
+        }
+
+        Assert.Equal(written, listed[^written.Count..]);
 
         // Time travel: before the email was set, alice has no email and dave does not exist yet.
         await page.EvaluateAsync(
@@ -324,6 +329,10 @@ public sealed class ExplorerBrowserTests
         var values = await page.Locator(selector).EvaluateAllAsync<string[]>($"els => els.map(e => e.getAttribute('{attribute}'))");
         return [.. values];
     }
+
+    /// <summary>Waits until each of these entries is in the page's list of changes.</summary>
+    private static Task WaitForEvents(IPage page, IEnumerable<string> hashes) =>
+        page.WaitForFunctionAsync("hs => hs.every(h => document.querySelector(`[data-testid=live-event][data-hash='${h}']`))", hashes.ToArray());
 
     private static Task WaitForGraph(IPage page, string nodes) =>
         page.WaitForSelectorAsync($"{Id("graph")}[data-nodes='{nodes}']");

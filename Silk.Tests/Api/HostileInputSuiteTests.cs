@@ -307,7 +307,7 @@ public sealed class HostileInputSuiteTests(SilkApiFactory factory) : IClassFixtu
             }, MustBeRefused: true);
         }
 
-        foreach (var query in new[] { "timeout_ms=-1", "timeout_ms=x", "timeout_ms=99999999999", "max_count=0", "max_count=10001", "max_count=-5&timeout_ms=0", "types=&max_count=abc" })
+        foreach (var query in new[] { "timeout_ms=-1", "timeout_ms=x", "timeout_ms=99999999999", "max_count=0", "max_count=10001", "max_count=-5&timeout_ms=0", "types=&max_count=abc", "last=-1&timeout_ms=0", "last=10001&timeout_ms=0", "last=99999999999", "last=x&timeout_ms=0", "last=5&cursor=now&timeout_ms=0" })
         {
             yield return new HostileCase("GET /tail", query, () => Request(HttpMethod.Get, $"/tail?{query}", null, null), MustBeRefused: true);
         }

@@ -108,4 +108,37 @@ public sealed class OplogApiTests(SilkApiFactory factory) : IClassFixture<SilkAp
         Assert.NotEmpty(info.Strings("heads"));
         foreach (var name in new[] { "physical_ms", "logical", "node_count", "edge_count" }) Assert.Equal(JsonValueKind.Number, info.GetProperty(name).ValueKind);
     }
+
+    [Fact]
+    public async Task Info_counts_live_nodes_and_visible_edges_by_exact_type()
+    {
+        await using var own = SilkApiFactory.With(new Dictionary<string, string?>());
+        using var client = own.CreateClient();
+        await client.CreateNode("c-ann", "person");
+        await client.CreateNode("c-bob", "person");
+        await client.CreateNode("c-doc", "document");
+        await client.CreateNode("c-thing");
+        await client.CreateEdge("c-wrote", "c-ann", "c-doc", "AUTHORED");
+        await client.CreateEdge("c-knows", "c-ann", "c-bob");
+        await client.CreateEdge("c-about", "c-doc", "c-thing");
+
+        var info = await Info(client);
+        Assert.Equal((4, 3), (info.GetProperty("node_count").GetInt32(), info.GetProperty("edge_count").GetInt32()));
+        // person's nodes are not counted again under its parent type entity.
+        Assert.Equal("""{"document":1,"entity":1,"person":2}""", info.GetProperty("node_counts_by_type").GetRawText());
+        Assert.Equal("""{"AUTHORED":1,"RELATES_TO":2}""", info.GetProperty("edge_counts_by_type").GetRawText());
+
+        // A removed node leaves its type's count, and its edges stop counting with it.
+        using (var removed = await client.Delete("/nodes/c-ann")) Assert.True(removed.IsSuccessStatusCode);
+        info = await Info(client);
+        Assert.Equal("""{"document":1,"entity":1,"person":1}""", info.GetProperty("node_counts_by_type").GetRawText());
+        Assert.Equal("""{"RELATES_TO":1}""", info.GetProperty("edge_counts_by_type").GetRawText());
+        Assert.Equal((3, 1), (info.GetProperty("node_count").GetInt32(), info.GetProperty("edge_count").GetInt32()));
+    }
+
+    private static async Task<JsonElement> Info(HttpClient client)
+    {
+        using var response = await client.Get("/info");
+        return await response.Json(HttpStatusCode.OK);
+    }
 }

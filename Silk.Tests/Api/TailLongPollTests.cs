@@ -225,6 +225,38 @@ public sealed class TailLongPollTests(SilkApiFactory factory) : IClassFixture<Si
         Assert.Equal([only.Str("hash")], answer.Strings("cursor"));
     }
 
+    [Fact]
+    public async Task Last_reads_the_newest_entries_then_goes_on_from_its_cursor_exactly_once()
+    {
+        var written = new List<string>();
+        for (var i = 0; i < 4; i++) written.Add(await _client.CreateNode($"lp-last-{i}"));
+
+        var body = await Tail("last=3&timeout_ms=0");
+        Assert.Equal(written[1..], Hashes(body));
+        Assert.Equal([written[^1]], body.Strings("cursor"));
+        Assert.True(body.GetProperty("up_to_date").GetBoolean());
+
+        // Its cursor goes on with what comes after, as any cursor.
+        var after = await _client.CreateNode("lp-last-after");
+        Assert.Equal([after], Hashes(await Tail($"cursor={string.Join(',', body.Strings("cursor"))}&timeout_ms=0")));
+
+        // Cut at max_count: the rest follows from the cursor, nothing twice.
+        var cut = await Tail("last=3&max_count=2&timeout_ms=0");
+        Assert.Equal([written[2], written[3]], Hashes(cut));
+        Assert.False(cut.GetProperty("up_to_date").GetBoolean());
+        Assert.Equal([after], Hashes(await Tail($"cursor={string.Join(',', cut.Strings("cursor"))}&timeout_ms=0")));
+
+        // 0 is now; more than the log holds is the whole log from the genesis.
+        var none = await Tail("last=0&timeout_ms=0");
+        Assert.Empty(Hashes(none));
+        Assert.Equal([after], none.Strings("cursor"));
+        var whole = await Tail("last=10000&timeout_ms=0&max_count=10000");
+        Assert.Equal("define_ontology", whole.GetProperty("events")[0].Str("op"));
+        Assert.Equal(Hashes(await Tail("timeout_ms=0&max_count=10000")), Hashes(whole));
+    }
+
+    private static List<string> Hashes(JsonElement body) => body.GetProperty("events").EnumerateArray().Select(e => e.Str("hash")).ToList();
+
     [Theory]
     [InlineData("cursor=xyz")]
     [InlineData("cursor=00d473a1495423d1d66fcc0b69e78172553db244130116d06e87c5c812487ec")]
@@ -237,6 +269,11 @@ public sealed class TailLongPollTests(SilkApiFactory factory) : IClassFixture<Si
     [InlineData("timeout_ms=soon")]
     [InlineData("types=add_nodes")]
     [InlineData("types=,")]
+    [InlineData("last=-1")]
+    [InlineData("last=10001")]
+    [InlineData("last=some")]
+    [InlineData("last=2&cursor=now")]
+    [InlineData("last=2&cursor=")]
     public async Task Malformed_parameters_are_400_problems(string query)
     {
         using var response = await _client.Get("/tail?" + query + (query.StartsWith("timeout_ms", StringComparison.Ordinal) ? "" : "&timeout_ms=0"));

@@ -130,6 +130,29 @@ public sealed class TailStreamTests(TailStreamServer server) : IClassFixture<Tai
     }
 
     [Fact]
+    public async Task Last_streams_the_newest_entries_then_live_ones_and_Last_Event_ID_still_wins()
+    {
+        var ct = TailTestExtensions.Within(30);
+        var written = new List<string>();
+        for (var i = 0; i < 3; i++) written.Add(await _client.CreateNode($"st-last-{i}"));
+
+        await using (var stream = await SseReader.OpenAsync(_client, "/tail?last=2", ct: ct))
+        {
+            var recent = await stream.EntriesAsync(2, ct);
+            Assert.Equal(written[1..], recent.Select(m => Data(m).Str("hash")));
+            Assert.Equal(written[1..], recent.Select(m => m.Id));
+            Assert.Equal("up-to-date", (await stream.NextAsync(ct))!.Event);
+            var live = await _client.CreateNode("st-last-live");
+            Assert.Equal([live], (await stream.EntriesAsync(1, ct)).Select(m => Data(m).Str("hash")));
+            written.Add(live);
+        }
+
+        // A browser reconnecting to the same URL sends its last id: it resumes there, not at the last entries again.
+        await using var resumed = await SseReader.OpenAsync(_client, "/tail?last=2", written[1], ct);
+        Assert.Equal(written[2..], (await resumed.EntriesAsync(2, ct)).Select(m => Data(m).Str("hash")));
+    }
+
+    [Fact]
     public async Task Small_batches_under_concurrent_writers_deliver_every_entry_once()
     {
         var ct = TailTestExtensions.Within(60);

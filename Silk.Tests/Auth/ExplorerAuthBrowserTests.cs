@@ -39,12 +39,20 @@ public sealed class ExplorerAuthBrowserTests
         Assert.Contains(streams, u => u.Contains("access_token=silk1.", StringComparison.Ordinal));
         Assert.DoesNotContain(streams, u => u.Contains(AuthTestKit.ReadKey, StringComparison.Ordinal));
 
+        // The overview reads with the key; peers (admin only) are said to be out of this key's reach, not an error.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=overview-nodes]').textContent === '1'");
+        Assert.Contains("not visible to this key", await page.InnerTextAsync(Id("overview-peers-hidden")), StringComparison.Ordinal);
+        Assert.Equal("?", await page.InnerTextAsync(Id("overview-peer-count")));
+        Assert.True(await page.IsHiddenAsync(Id("error")));
+
         await page.SelectOptionAsync(Id("search-type"), "entity");
         await page.ClickAsync(Id("search-button"));
         await page.WaitForSelectorAsync($"{Id("search-result")}[data-node-id=alice]");
 
         var hash = await writer.CreateNode("bob", "person");
         await page.WaitForSelectorAsync($"{Id("live-event")}[data-hash='{hash}']");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=overview-nodes]').textContent === '2'");
+        await page.WaitForSelectorAsync($"{Id("graph")}[data-mode=whole][data-nodes='alice bob']");
 
         // A read key does not reach GET /peers (admin): that section says so, the others show.
         await page.ClickAsync(Id("tab-operations"));

@@ -1,11 +1,13 @@
-// The explorer page: wires search, node page, drawing, live changes, time travel, operations and the API key.
+// The explorer page: wires the overview, search, node page, drawing, recent changes, time travel, operations and
+// the API key. A link /#node=<id> opens that node when the page loads (and when the link changes).
 
 import { auth, clock, get, Unauthorized } from './api.js';
 import { el, short, time } from './format.js';
-import { NeighbourhoodGraph } from './graph.js';
+import { GraphDrawing } from './graph.js';
 import { LiveTail } from './live.js';
 import { describe, NodePage } from './node.js';
 import { refreshOperations } from './operations.js';
+import { Overview } from './overview.js';
 import { Search } from './search.js';
 import { TimeTravel } from './timetravel.js';
 
@@ -18,9 +20,16 @@ const authDialog = document.getElementById('auth-dialog');
 const hopsInput = document.getElementById('graph-hops');
 let view = 'explore';
 
-const search = new Search({ onOpen: (id) => openNode(id) });
+const search = new Search({ onOpen: (id) => openNode(id), onResults: (ids) => graph.setSearch(ids) });
 const nodePage = new NodePage({ onOpen: (id) => openNode(id) });
-const graph = new NeighbourhoodGraph({
+const overview = new Overview({
+  onType: (type) => guarded(() => search.byType(type)),
+  onQuarantine: () => {
+    showView('operations');
+    document.getElementById('quarantine').scrollIntoView();
+  },
+});
+const graph = new GraphDrawing({
   container: document.getElementById('graph'),
   legend: document.getElementById('graph-legend'),
   onOpen: (id) => openNode(id),
@@ -49,8 +58,13 @@ async function guarded(step) {
 
 async function openNode(id) {
   history.replaceState(null, '', `#node=${encodeURIComponent(id)}`);
-  document.getElementById('graph-panel').hidden = false;
   await guarded(() => Promise.all([nodePage.show(id), graph.show(id, hops())]));
+}
+
+/** The node a /#node=<id> link names, or null. */
+function linkedNode() {
+  const id = new URLSearchParams(location.hash.slice(1)).get('node');
+  return id ? id : null;
 }
 
 const hops = () => Math.min(5, Math.max(1, Number(hopsInput.value) || 1));
@@ -59,17 +73,19 @@ const hops = () => Math.min(5, Math.max(1, Number(hopsInput.value) || 1));
 async function refreshAll() {
   await guarded(async () => {
     search.setTypes(await get('/ontology'));
-    const steps = [search.refresh(), nodePage.refresh(), graph.redraw()];
+    const steps = [search.refresh(), nodePage.refresh(), graph.redraw(), overview.refresh()];
     if (view === 'operations') steps.push(refreshOperations());
     await Promise.all(steps);
   });
 }
 
-// Writes come in bursts: one re-read per burst, not one per entry.
+// Writes come in bursts: one re-read per burst, not one per entry, and at least one every 150 ms while writes
+// go on (a timer that each entry pushed back would starve the overview under a steady stream of writes).
 let refreshTimer = null;
 function scheduleRefresh() {
-  clearTimeout(refreshTimer);
+  if (refreshTimer !== null) return;
   refreshTimer = setTimeout(() => {
+    refreshTimer = null;
     // In the past nothing shown changes; the event list and the slider's range still grow.
     if (clock.asOf === null) refreshAll();
   }, 150);
@@ -88,7 +104,8 @@ function showEvent(event, id) {
 
 /** The browser stopped retrying the stream: find out why, then resume from the last cursor. */
 async function recoverStream() {
-  const url = `/tail?timeout_ms=0&max_count=1&cursor=${encodeURIComponent(live.cursor)}`;
+  const from = live.cursor === null ? 'last=0' : `cursor=${encodeURIComponent(live.cursor)}`;
+  const url = `/tail?timeout_ms=0&max_count=1&${from}`;
   try {
     await get(url, { timeTravel: false });
     live.reopenLater(1000);
@@ -127,6 +144,7 @@ function showView(name) {
   document.getElementById('view-explore').hidden = name !== 'explore';
   document.getElementById('view-operations').hidden = name !== 'operations';
   if (name === 'operations') guarded(refreshOperations);
+  else graph.shown();
 }
 
 for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => showView(tab.dataset.view));
@@ -135,13 +153,20 @@ document.getElementById('search-more').addEventListener('click', () => guarded((
 document.getElementById('auth-open').addEventListener('click', () => askForKey('API key for this server (empty when auth is off).'));
 document.getElementById('live-reconnect').addEventListener('click', () => live.open());
 hopsInput.addEventListener('change', () => { if (graph.root !== null) guarded(() => graph.show(graph.root, hops())); });
+document.getElementById('graph-whole').addEventListener('click', () => guarded(() => graph.showOverview()));
+// A pasted or followed link to another node in this tab (openNode itself replaces the hash without an event).
+window.addEventListener('hashchange', () => {
+  const linked = linkedNode();
+  if (linked !== null && linked !== nodePage.id) openNode(linked);
+});
 
 async function start() {
   await guarded(async () => {
     await timeTravel.load();
+    // A deep link opens its node with the first read (a key entered later starts here again: keep the open node).
+    const linked = linkedNode();
+    if (linked !== null && nodePage.id === null) await openNode(linked);
     await refreshAll();
-    const linked = new URLSearchParams(location.hash.slice(1)).get('node');
-    if (linked && nodePage.id === null) await openNode(linked);
   });
   document.body.dataset.ready = 'true';
 }

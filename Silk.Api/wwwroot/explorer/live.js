@@ -1,9 +1,12 @@
-// Follows GET /tail as Server-Sent Events. The browser resumes a dropped stream by itself (it sends the last
+// Follows GET /tail as Server-Sent Events, starting with the last RECENT entries of the log (GET /tail?last=),
+// so the page opens on the recent changes and goes on from them with nothing missed or repeated. The browser resumes a dropped stream by itself (it sends the last
 // event id as Last-Event-ID); when the page itself opens a new EventSource (a new key, the Reconnect button,
 // a stream the browser gave up on, e.g. after its token expired) it passes that same id as `cursor`, so no
 // change is missed or repeated.
 
 import { auth, streamCredential } from './api.js';
+
+export const RECENT = 50;
 
 export class LiveTail {
   /**
@@ -13,8 +16,8 @@ export class LiveTail {
   constructor(handlers) {
     this.handlers = handlers;
     this.source = null;
-    // The cursor after the last event seen ("now" until the first one: only changes after the page opened).
-    this.cursor = 'now';
+    // The cursor after the last event seen; null until the first one (the stream then starts at the last entries).
+    this.cursor = null;
     this.retryTimer = null;
     // Bumped by every open and close: an open still fetching its token gives way to a later call.
     this.generation = 0;
@@ -24,7 +27,8 @@ export class LiveTail {
     this.close();
     const generation = ++this.generation;
     const url = new URL('/tail', location.origin);
-    url.searchParams.set('cursor', this.cursor);
+    if (this.cursor === null) url.searchParams.set('last', String(RECENT));
+    else url.searchParams.set('cursor', this.cursor);
     if (auth.key) {
       // EventSource cannot send headers: the credential goes in the query, as /tail accepts it.
       let credential;

@@ -4,9 +4,10 @@ import { get } from './api.js';
 import { el, typeChip } from './format.js';
 
 export class Search {
-  /** @param {{ onOpen: (id: string) => void }} options */
-  constructor({ onOpen }) {
+  /** @param {{ onOpen: (id: string) => void, onResults: (ids: string[]) => void }} options */
+  constructor({ onOpen, onResults }) {
     this.onOpen = onOpen;
+    this.onResults = onResults;
     this.form = document.getElementById('search-form');
     this.typeSelect = document.getElementById('search-type');
     this.subtypeSelect = document.getElementById('search-subtype');
@@ -73,6 +74,17 @@ export class Search {
     const page = await get(this.query(null));
     this.results.replaceChildren(...page.items.map((n) => this.item(n)));
     this.showPaging(page);
+    await this.onResults(page.items.map((n) => n.node_id));
+  }
+
+  /** Searches the nodes of one type (and its descendant types), e.g. from the overview's type list. */
+  async byType(type) {
+    this.typeSelect.value = type;
+    this.setSubtypes();
+    this.subtypeSelect.value = '';
+    document.getElementById('search-label').value = '';
+    document.getElementById('search-property').value = '';
+    await this.run();
   }
 
   async loadMore() {
