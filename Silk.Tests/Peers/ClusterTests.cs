@@ -19,8 +19,11 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
 {
     private const double GossipSeconds = 0.3;
 
-    /// <summary>The bound on convergence after writes stop: this many gossip intervals.</summary>
-    private const int MaxRounds = 100;
+    /// <summary>
+    /// The bound on convergence after writes stop, in gossip intervals of wall time: generous, since on a loaded
+    /// machine a round starts late (it converges in a few intervals when the machine is quiet; the test prints it).
+    /// </summary>
+    private const int MaxRounds = 300;
 
     private const string Ontology = """
         {
@@ -34,7 +37,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         """;
 
     private readonly SilkProcessGroup _group = new("silk-cluster-");
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // Generous: on a loaded machine an answer can take seconds; a writer treats a timeout as a write not acknowledged.
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public async Task Five_servers_converge_after_concurrent_writes_a_kill_and_a_stop()
