@@ -2,11 +2,13 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
+using Silk.Api.Entities;
 using Silk.Api.Hosting;
 using Silk.Api.Paging;
 using Silk.Api.Problems;
 using Silk.Api.TimeTravel;
 using Silk.Api.Writes;
+using Silk.Core.Graph;
 using Silk.Core.Query;
 using Silk.Core.Schema;
 using Silk.Core.Wire;
@@ -16,6 +18,8 @@ namespace Silk.Api.Edges;
 /// <summary>Edges: create, list with cursor paging, read, update properties, remove.</summary>
 public static class EdgesApi
 {
+    private static readonly EntityKind<EdgeView, Edge> Kind = new("edge", static (g, id) => g.GetEdge(id), Edge.From, static (store, id, ct) => store.RemoveEdgeAsync(id, ct));
+
     public static IEndpointRouteBuilder MapEdgesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/edges").WithTags("Edges");
@@ -95,39 +99,14 @@ public static class EdgesApi
 
     internal static Results<Ok<Edge>, NotFoundProblem> GetEdge(
         [Description("The edge's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
-    {
-        var view = asOf is null ? host.Store.GetEdge(id) : host.Store.Read(asOf, g => g.GetEdge(id));
-        return view is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(Edge.From(view));
-    }
+        => EntityEndpoints.Get(Kind, id, host, asOf);
 
-    internal static async Task<Results<Ok<EdgeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateEdge(
+    internal static Task<Results<Ok<EdgeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateEdge(
         [Description("The edge's id (URL-encoded in the path).")] string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
-    {
-        if (body.Properties.Count == 0) return ApiProblems.BadRequest("properties must name at least one property to set");
-        var store = host.Store;
-        if (store.GetEdge(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
-        try
-        {
-            var hashes = await store.UpdatePropertiesAsync(id, body.Properties, cancellationToken);
-            var edge = store.GetEdge(id);
-            return edge is null
-                ? ApiProblems.NotFound($"edge '{id}' was removed while it was being updated")
-                : TypedResults.Ok(new EdgeUpdated(Edge.From(edge), hashes.Select(h => h.ToHex()).ToList()));
-        }
-        catch (ValidationException ex)
-        {
-            return ApiProblems.Unprocessable(ex);
-        }
-    }
+        => EntityEndpoints.UpdateAsync(Kind, id, body, host, (answer, hashes) => new EdgeUpdated(answer, hashes), cancellationToken);
 
-    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveEdge([Description("The edge's id (URL-encoded in the path).")] string id, StoreHost host, CancellationToken cancellationToken)
-    {
-        var store = host.Store;
-        if (store.GetEdge(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
-        var hash = await store.RemoveEdgeAsync(id, cancellationToken);
-        return TypedResults.Ok(new WriteResult(hash.ToHex()));
-    }
+    internal static Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveEdge([Description("The edge's id (URL-encoded in the path).")] string id, StoreHost host, CancellationToken cancellationToken)
+        => EntityEndpoints.RemoveAsync(Kind, id, host, cancellationToken);
 
-    internal static string NotFoundMessage(string id, AsOf? asOf) =>
-        asOf is { } at ? $"edge '{id}' did not exist at {at}" : $"edge '{id}' not found";
+    internal static string NotFoundMessage(string id, AsOf? asOf) => Kind.NotFoundMessage(id, asOf);
 }

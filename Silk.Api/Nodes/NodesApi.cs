@@ -2,12 +2,14 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Silk.Api.Auth;
+using Silk.Api.Entities;
 using Silk.Api.Edges;
 using Silk.Api.Hosting;
 using Silk.Api.Paging;
 using Silk.Api.Problems;
 using Silk.Api.TimeTravel;
 using Silk.Api.Writes;
+using Silk.Core.Graph;
 using Silk.Core.Query;
 using Silk.Core.Schema;
 using Silk.Core.Wire;
@@ -17,6 +19,8 @@ namespace Silk.Api.Nodes;
 /// <summary>Nodes: create, list with filters and cursor paging, read, update properties, remove, adjacency.</summary>
 public static class NodesApi
 {
+    private static readonly EntityKind<NodeView, Node> Kind = new("node", static (g, id) => g.GetNode(id), Node.From, static (store, id, ct) => store.RemoveNodeAsync(id, ct));
+
     public static IEndpointRouteBuilder MapNodesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/nodes").WithTags("Nodes");
@@ -116,38 +120,14 @@ public static class NodesApi
 
     internal static Results<Ok<Node>, NotFoundProblem> GetNode(
         [Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
-    {
-        var view = asOf is null ? host.Store.GetNode(id) : host.Store.Read(asOf, g => g.GetNode(id));
-        return view is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(Node.From(view));
-    }
+        => EntityEndpoints.Get(Kind, id, host, asOf);
 
-    internal static async Task<Results<Ok<NodeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateNode(
+    internal static Task<Results<Ok<NodeUpdated>, BadRequestProblem, NotFoundProblem, UnprocessableProblem>> UpdateNode(
         [Description("The node's id (URL-encoded in the path).")] string id, PropertiesPatch body, StoreHost host, CancellationToken cancellationToken)
-    {
-        if (body.Properties.Count == 0) return ApiProblems.BadRequest("properties must name at least one property to set");
-        var store = host.Store;
-        if (store.GetNode(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
-        try
-        {
-            var hashes = await store.UpdatePropertiesAsync(id, body.Properties, cancellationToken);
-            var node = store.GetNode(id);
-            return node is null
-                ? ApiProblems.NotFound($"node '{id}' was removed while it was being updated")
-                : TypedResults.Ok(new NodeUpdated(Node.From(node), hashes.Select(h => h.ToHex()).ToList()));
-        }
-        catch (ValidationException ex)
-        {
-            return ApiProblems.Unprocessable(ex);
-        }
-    }
+        => EntityEndpoints.UpdateAsync(Kind, id, body, host, (answer, hashes) => new NodeUpdated(answer, hashes), cancellationToken);
 
-    internal static async Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveNode([Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, CancellationToken cancellationToken)
-    {
-        var store = host.Store;
-        if (store.GetNode(id) is null) return ApiProblems.NotFound(NotFoundMessage(id, null));
-        var hash = await store.RemoveNodeAsync(id, cancellationToken);
-        return TypedResults.Ok(new WriteResult(hash.ToHex()));
-    }
+    internal static Task<Results<Ok<WriteResult>, NotFoundProblem>> RemoveNode([Description("The node's id (URL-encoded in the path).")] string id, StoreHost host, CancellationToken cancellationToken)
+        => EntityEndpoints.RemoveAsync(Kind, id, host, cancellationToken);
 
     internal static Results<Ok<EdgeList>, NotFoundProblem> GetNodeEdges(
         [Description("The node's id (URL-encoded in the path).")] string id,
@@ -176,6 +156,5 @@ public static class NodesApi
         return neighbors is null ? ApiProblems.NotFound(NotFoundMessage(id, asOf)) : TypedResults.Ok(new NodeIdList(neighbors));
     }
 
-    internal static string NotFoundMessage(string id, AsOf? asOf) =>
-        asOf is { } at ? $"node '{id}' did not exist at {at}" : $"node '{id}' not found";
+    internal static string NotFoundMessage(string id, AsOf? asOf) => Kind.NotFoundMessage(id, asOf);
 }
