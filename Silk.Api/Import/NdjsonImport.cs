@@ -84,11 +84,12 @@ internal sealed class NdjsonImport(
     /// <summary>Applies the pending operations; one the store refuses is skipped and the rest of the chunk goes on.</summary>
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
-        var ops = _pending.Select(p => p.Op).ToList();
+        var ops = _pending.Select(p => p.Op).ToArray();
         var start = 0;
-        while (start < ops.Count)
+        while (start < ops.Length)
         {
-            var result = await store.DrainAsync(start == 0 ? ops : ops.GetRange(start, ops.Count - start), cancellationToken);
+            // The rest of the chunk after a refused line, as a view: no copy per refusal.
+            var result = await store.DrainAsync(new ArraySegment<GraphOp>(ops, start, ops.Length - start), cancellationToken);
             _chunkApplied += result.Applied.Count;
             if (result.Complete) break;
             var failed = start + result.FailedIndex!.Value;

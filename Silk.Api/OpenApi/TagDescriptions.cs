@@ -29,21 +29,10 @@ internal static class TagDescriptions
         ["Tail"] = "Changes as they happen, from a cursor: long-poll JSON or Server-Sent Events, exactly once.",
     };
 
-    /// <summary>Gives every tag of the document its description (tags named by operations but not listed are added).</summary>
+    /// <summary>Gives every tag of the document (the generator lists each tag an operation names) its description.</summary>
     public static void Describe(OpenApiDocument document)
     {
-        var named = document.Paths?.Values
-            .SelectMany(path => path.Operations?.Values.AsEnumerable() ?? [])
-            .SelectMany(operation => operation.Tags ?? new HashSet<OpenApiTagReference>())
-            .Select(tag => tag.Name)
-            .OfType<string>() ?? [];
-        document.Tags ??= new HashSet<OpenApiTag>();
-        foreach (var name in named.Except(document.Tags.Select(t => t.Name).OfType<string>(), StringComparer.Ordinal).ToList())
-        {
-            document.Tags.Add(new OpenApiTag { Name = name });
-        }
-
-        foreach (var tag in document.Tags)
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
             tag.Description = tag.Name is { } name && ByTag.TryGetValue(name, out var description)
                 ? description

@@ -23,42 +23,27 @@ internal static class ImportReport
     private static async Task<int> RunAsync(string[] args)
     {
         var chunk = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000;
-        var root = Path.Combine(Path.GetTempPath(), "silk-import-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(root);
-        var ontology = Path.Combine(root, "ontology.json");
-        await File.WriteAllTextAsync(ontology, BaselineWorkloads.OntologyText);
-        try
-        {
-            Console.WriteLine($"# POST /import: {Nodes + Edges:N0} lines ({Nodes:N0} add_node, {Edges:N0} add_edge), chunk_lines={chunk}, fsync durability (bounded at {Budget.TotalMinutes:F0} min)");
-            using var server = ServerProcess.Start(root, "server", ontology, null, "--Silk:Durability=fsync", "--Silk:Limits:RequestsPerSecond=0");
-            using var client = new HttpClient { Timeout = Budget };
-            await server.WaitReadyAsync(client);
-            var rssBefore = Rss(server.ProcessId, "VmRSS");
+        using var workspace = await ReportWorkspace.CreateAsync("silk-import-");
+        var (root, ontology) = (workspace.Root, workspace.OntologyPath);
+        Console.WriteLine($"# POST /import: {Nodes + Edges:N0} lines ({Nodes:N0} add_node, {Edges:N0} add_edge), chunk_lines={chunk}, fsync durability (bounded at {Budget.TotalMinutes:F0} min)");
+        using var server = ServerProcess.Start(root, "server", ontology, null, "--Silk:Durability=fsync", "--Silk:Limits:RequestsPerSecond=0");
+        using var client = new HttpClient { Timeout = Budget };
+        await server.WaitReadyAsync(client);
+        var rssBefore = Rss(server.ProcessId, "VmRSS");
 
-            var clock = Stopwatch.StartNew();
-            using var content = new LinesContent();
-            using var response = await client.PostAsync(new Uri($"{server.Url}/import?chunk_lines={chunk}"), content);
-            var elapsed = clock.Elapsed;
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
-            using var result = JsonDocument.Parse(body);
-            var applied = result.RootElement.GetProperty("applied").GetInt32();
-            Console.WriteLine();
-            Console.WriteLine("| lines | applied | skipped | chunks | seconds | lines/s | body MB | server RSS before | server peak RSS (VmHWM) |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-            Console.WriteLine($"| {Nodes + Edges:N0} | {applied:N0} | {result.RootElement.GetProperty("skipped").GetInt32():N0} | {result.RootElement.GetProperty("chunks").GetInt32():N0} | {elapsed.TotalSeconds:F1} | {(Nodes + Edges) / elapsed.TotalSeconds:N0} | {content.BytesWritten / 1e6:F0} | {rssBefore / 1e6:F0} MB | {Rss(server.ProcessId, "VmHWM") / 1e6:F0} MB |");
-            return applied == Nodes + Edges ? 0 : 1;
-        }
-        finally
-        {
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        var clock = Stopwatch.StartNew();
+        using var content = new LinesContent();
+        using var response = await client.PostAsync(new Uri($"{server.Url}/import?chunk_lines={chunk}"), content);
+        var elapsed = clock.Elapsed;
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
+        using var result = JsonDocument.Parse(body);
+        var applied = result.RootElement.GetProperty("applied").GetInt32();
+        Console.WriteLine();
+        Console.WriteLine("| lines | applied | skipped | chunks | seconds | lines/s | body MB | server RSS before | server peak RSS (VmHWM) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| {Nodes + Edges:N0} | {applied:N0} | {result.RootElement.GetProperty("skipped").GetInt32():N0} | {result.RootElement.GetProperty("chunks").GetInt32():N0} | {elapsed.TotalSeconds:F1} | {(Nodes + Edges) / elapsed.TotalSeconds:N0} | {content.BytesWritten / 1e6:F0} | {rssBefore / 1e6:F0} MB | {Rss(server.ProcessId, "VmHWM") / 1e6:F0} MB |");
+        return applied == Nodes + Edges ? 0 : 1;
     }
 
     private static long Rss(int pid, string field)

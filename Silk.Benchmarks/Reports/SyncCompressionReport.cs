@@ -30,41 +30,26 @@ internal static class SyncCompressionReport
     private static async Task<int> RunAsync()
     {
         var clock = Stopwatch.StartNew();
-        var root = Path.Combine(Path.GetTempPath(), "silk-sync-compression-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(root);
-        var ontology = Path.Combine(root, "ontology.json");
-        await File.WriteAllTextAsync(ontology, BaselineWorkloads.OntologyText);
-        try
+        using var workspace = await ReportWorkspace.CreateAsync("silk-sync-compression-");
+        var (root, ontology) = (workspace.Root, workspace.OntologyPath);
+        Console.WriteLine("## Bootstrap over HTTP (GET /sync/snapshot: fetch, inflate, decode)");
+        Console.WriteLine();
+        Console.WriteLine("| entries | coding | message bytes | wire bytes | wire ÷ plain | runs | median | best |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var count in new[] { 10_000, 100_000 })
         {
-            Console.WriteLine("## Bootstrap over HTTP (GET /sync/snapshot: fetch, inflate, decode)");
-            Console.WriteLine();
-            Console.WriteLine("| entries | coding | message bytes | wire bytes | wire ÷ plain | runs | median | best |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            foreach (var count in new[] { 10_000, 100_000 })
-            {
-                await Bootstrap(root, ontology, count, clock);
-            }
+            await Bootstrap(root, ontology, count, clock);
+        }
 
-            Console.WriteLine();
-            Console.WriteLine("## Bidirectional exchange at 90 % overlap (10,000-entry server; the peer holds 9,001 of them plus 1 of its own, which the server has after the first run: each run pulls 999 entries)");
-            Console.WriteLine();
-            Console.WriteLine("| coding | wire bytes sent | wire bytes received | total ÷ plain | runs | median | best |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
-            await Overlap(root, ontology, clock);
-            Console.WriteLine();
-            Console.WriteLine($"(whole report {clock.Elapsed.TotalSeconds:F0} s)");
-            return 0;
-        }
-        finally
-        {
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        Console.WriteLine();
+        Console.WriteLine("## Bidirectional exchange at 90 % overlap (10,000-entry server; the peer holds 9,001 of them plus 1 of its own, which the server has after the first run: each run pulls 999 entries)");
+        Console.WriteLine();
+        Console.WriteLine("| coding | wire bytes sent | wire bytes received | total ÷ plain | runs | median | best |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        await Overlap(root, ontology, clock);
+        Console.WriteLine();
+        Console.WriteLine($"(whole report {clock.Elapsed.TotalSeconds:F0} s)");
+        return 0;
     }
 
     private static async Task Bootstrap(string root, string ontology, int count, Stopwatch clock)

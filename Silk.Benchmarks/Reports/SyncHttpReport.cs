@@ -22,45 +22,30 @@ internal static class SyncHttpReport
 
     private static async Task<int> RunAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), "silk-sync-http-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(root);
-        var ontology = Path.Combine(root, "ontology.json");
-        await File.WriteAllTextAsync(ontology, BaselineWorkloads.OntologyText);
-        try
+        using var workspace = await ReportWorkspace.CreateAsync("silk-sync-http-");
+        var (root, ontology) = (workspace.Root, workspace.OntologyPath);
+        Console.WriteLine("## Bootstrap a new peer over HTTP (GET /sync/snapshot, decode, verify, persist in LiteDB, fsync)");
+        Console.WriteLine();
+        Console.WriteLine("| entries | snapshot bytes | best | median of 3 | entries/s |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var count in new[] { 10_000, 100_000 })
         {
-            Console.WriteLine("## Bootstrap a new peer over HTTP (GET /sync/snapshot, decode, verify, persist in LiteDB, fsync)");
-            Console.WriteLine();
-            Console.WriteLine("| entries | snapshot bytes | best | median of 3 | entries/s |");
-            Console.WriteLine("|---|---|---|---|---|");
-            foreach (var count in new[] { 10_000, 100_000 })
-            {
-                await Bootstrap(root, ontology, count);
-            }
+            await Bootstrap(root, ontology, count);
+        }
 
-            Console.WriteLine();
-            Console.WriteLine("## The same exchange's steps in process (no HTTP; in-memory stores, so no fsync)");
-            Console.WriteLine();
-            Steps();
-            Console.WriteLine();
-            foreach (var durability in new[] { DurabilityMode.Fsync, DurabilityMode.Process })
-            {
-                Console.WriteLine($"## Incremental bidirectional sync on a 10,000-entry store (SyncExchange over HttpSyncPeer, delta), durability {durability.ToString().ToLowerInvariant()} on both sides");
-                Console.WriteLine();
-                await Incremental(root, ontology, durability);
-                Console.WriteLine();
-            }
-            return 0;
-        }
-        finally
+        Console.WriteLine();
+        Console.WriteLine("## The same exchange's steps in process (no HTTP; in-memory stores, so no fsync)");
+        Console.WriteLine();
+        Steps();
+        Console.WriteLine();
+        foreach (var durability in new[] { DurabilityMode.Fsync, DurabilityMode.Process })
         {
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            Console.WriteLine($"## Incremental bidirectional sync on a 10,000-entry store (SyncExchange over HttpSyncPeer, delta), durability {durability.ToString().ToLowerInvariant()} on both sides");
+            Console.WriteLine();
+            await Incremental(root, ontology, durability);
+            Console.WriteLine();
         }
+        return 0;
     }
 
     private static Snapshot SourceSnapshot(int entries)
