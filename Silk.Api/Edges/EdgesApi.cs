@@ -6,6 +6,7 @@ using Silk.Api.Entities;
 using Silk.Api.Hosting;
 using Silk.Api.Paging;
 using Silk.Api.Problems;
+using Silk.Api.Query;
 using Silk.Api.TimeTravel;
 using Silk.Api.Writes;
 using Silk.Core.Graph;
@@ -82,16 +83,28 @@ public static class EdgesApi
     internal static Results<Ok<EdgePage>, BadRequestProblem> ListEdges(
         StoreHost host,
         [FromQuery, Description("Only edges of exactly this type.")] string? type,
+        [FromQuery, Description(Nodes.NodesApi.WhereDescription)] string? where,
         [FromQuery, Description(PageQuery.LimitDescription)] int? limit,
         [FromQuery, Description(PageQuery.AfterDescription)] string? after,
         [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
     {
         var (size, error) = PageQuery.Limit(limit);
         if (error is not null) return ApiProblems.BadRequest(error);
+        Selector? selector = null;
+        try
+        {
+            if (where is not null) selector = QueryTranslation.ParseWhereParameter(where, QueryTarget.Edges);
+        }
+        catch (SelectorException ex)
+        {
+            return ApiProblems.BadRequest(ex, "where");
+        }
+
         var page = host.Store.Read(asOf, g =>
         {
             var all = g.AllEdges();
-            var edges = type is null ? all : all.Where(e => string.Equals(e.EdgeType, type, StringComparison.Ordinal)).ToList();
+            IReadOnlyList<EdgeView> edges = type is null ? all : all.Where(e => string.Equals(e.EdgeType, type, StringComparison.Ordinal)).ToList();
+            if (selector is not null) edges = edges.Where(e => selector.Matches(new QueryItem(null, e))).ToList();
             return CursorPaging.PageOf(edges, e => e.EdgeId, after, size);
         });
         return TypedResults.Ok(new EdgePage(Edge.From(page.Items), page.Next));

@@ -7,6 +7,7 @@ using Silk.Api.Edges;
 using Silk.Api.Hosting;
 using Silk.Api.Paging;
 using Silk.Api.Problems;
+using Silk.Api.Query;
 using Silk.Api.TimeTravel;
 using Silk.Api.Writes;
 using Silk.Core.Graph;
@@ -94,6 +95,7 @@ public static class NodesApi
         [FromQuery, Description("Only nodes with exactly this subtype.")] string? subtype,
         [FromQuery, Description("Only nodes whose property equals a value: `key:value`, where the value is read as JSON when it parses (`count:3`, `active:true`, `name:\"x\"`) and as a string otherwise (`status:active`).")] string? property,
         [FromQuery, Description("Only nodes whose label contains this text, ignoring case.")] string? label,
+        [FromQuery, Description(WhereDescription)] string? where,
         [FromQuery, Description(PageQuery.LimitDescription)] int? limit,
         [FromQuery, Description(PageQuery.AfterDescription)] string? after,
         [FromQuery(Name = AsOf.QueryName), Description(AsOf.Description)] AsOf? asOf)
@@ -107,10 +109,20 @@ public static class NodesApi
             steps.Add(new WhereStep(ValueMap.Of((key, value))));
         }
 
-        var query = new GraphQuery(new NodesStart(type, subtype), steps);
+        Selector? selector = null;
+        try
+        {
+            if (where is not null) selector = QueryTranslation.ParseWhereParameter(where, QueryTarget.Nodes);
+        }
+        catch (SelectorException ex)
+        {
+            return ApiProblems.BadRequest(ex, "where");
+        }
+
+        var query = new GraphQuery(new NodesStart(type, subtype), steps) { Where = selector };
         var page = host.Store.Read(asOf, g =>
         {
-            var nodes = type is null && subtype is null && steps.Count == 0 ? g.AllNodes() : QueryRunner.Run(g, query).Nodes!;
+            var nodes = type is null && subtype is null && steps.Count == 0 && selector is null ? g.AllNodes() : QueryRunner.Run(g, query).Nodes!;
             // Filtering keeps id order, so the paging cursor stays valid.
             if (!string.IsNullOrEmpty(label)) nodes = nodes.Where(n => n.Label.Contains(label, StringComparison.OrdinalIgnoreCase)).ToList();
             return CursorPaging.PageOf(nodes, n => n.NodeId, after, size);
@@ -157,4 +169,7 @@ public static class NodesApi
     }
 
     internal static string NotFoundMessage(string id, AsOf? asOf) => Kind.NotFoundMessage(id, asOf);
+
+    internal const string WhereDescription =
+        "Only items this selector matches: URL-encoded JSON, as `where` of POST /query (e.g. `{\"score\":{\"$gte\":0.5},\"status\":{\"$in\":[\"up\",\"degraded\"]}}`). An index on `type` serves it.";
 }

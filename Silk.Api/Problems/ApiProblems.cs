@@ -22,6 +22,20 @@ public static class ApiProblems
 
     public static BadRequestProblem BadRequest(string detail) => new(Create(StatusCodes.Status400BadRequest, detail));
 
+    /// <summary>
+    /// A 400 for a selector, sort or cursor that cannot be used: <c>pointer</c> is the JSON pointer of the fault (in the
+    /// body, or in the query value <c>parameter</c> names).
+    /// </summary>
+    public static BadRequestProblem BadRequest(Core.Query.SelectorException exception, string? parameter = null)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var at = exception.Path.Length == 0 ? "/" : exception.Path;
+        var problem = Create(StatusCodes.Status400BadRequest, parameter is null ? $"{at}: {exception.Reason}" : $"{parameter} {at}: {exception.Reason}");
+        problem.Extensions["pointer"] = exception.Path;
+        if (parameter is not null) problem.Extensions["parameter"] = parameter;
+        return new BadRequestProblem(problem);
+    }
+
     public static NotFoundProblem NotFound(string detail) => new(Create(StatusCodes.Status404NotFound, detail));
 
     public static ConflictProblem Conflict(string detail, string? rule = null)

@@ -37,6 +37,7 @@ public sealed partial class MaterializedGraph
         }
 
         SettleCounts();
+        RebuildIndexes();
     }
 
     /// <summary>

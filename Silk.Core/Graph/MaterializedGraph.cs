@@ -64,6 +64,7 @@ public sealed partial class MaterializedGraph
         if (RequiresRebuild(entry)) return false;
         ApplyData(entry, alreadyValidated);
         SettleCounts();
+        SettleIndexes();
         return true;
     }
 
@@ -187,7 +188,7 @@ public sealed partial class MaterializedGraph
             }
 
             Release(entry);
-            node.Properties.Set(update.Key, update.Value, entry);
+            if (node.Properties.Set(update.Key, update.Value, entry)) MarkPropertyForIndex(node.Id, update.Key);
             return;
         }
 
@@ -311,6 +312,7 @@ public sealed partial class MaterializedGraph
     private NodeState GetOrCreateNode(string id)
     {
         MarkNodeForCount(id);
+        MarkNodeForIndex(id);
         if (!_nodes.TryGetValue(id, out var node)) _nodes[id] = node = new NodeState(id);
         return node;
     }

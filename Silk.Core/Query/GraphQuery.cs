@@ -4,12 +4,35 @@ namespace Silk.Core.Query;
 
 /// <summary>
 /// A fluent query as data (SPEC §19, the original's <c>Query</c> builder): a starting set of nodes or
-/// edges, then steps applied in order, then an optional final limit.
+/// edges, then steps applied in order, then an optional final limit; and (issue 20) a selector on the start set,
+/// a sort, a cursor, a skip and a grouping, applied at the end in that order (grouping counts before paging).
 /// </summary>
 /// <param name="Start">The starting working set.</param>
 /// <param name="Steps">Filters, hops and limits, applied in order.</param>
 /// <param name="Limit">Keeps at most this many items at the end; null keeps all.</param>
-public sealed record GraphQuery(QueryStart Start, IReadOnlyList<QueryStep> Steps, int? Limit = null);
+public sealed record GraphQuery(QueryStart Start, IReadOnlyList<QueryStep> Steps, int? Limit = null)
+{
+    /// <summary>Keeps the start items it matches, before the steps; an index may serve it.</summary>
+    public Selector? Where { get; init; }
+
+    /// <summary>Orders the final items by these keys (then by id); empty keeps the working order.</summary>
+    public IReadOnlyList<SortKey> Sort { get; init; } = [];
+
+    /// <summary>Starts after this cursor (from a previous page's <see cref="QueryResult.Next"/>).</summary>
+    public QueryCursor? After { get; init; }
+
+    /// <summary>Leaves out this many items (after the cursor) before the limit.</summary>
+    public int Skip { get; init; }
+
+    /// <summary>Counts the final items (before paging) by this field or property.</summary>
+    public QueryField? GroupBy { get; init; }
+
+    /// <summary>False makes every query scan (to compare with what an index answers).</summary>
+    public bool UseIndexes { get; init; } = true;
+}
+
+/// <summary>One sort key: a field or property, ascending unless <paramref name="Descending"/>.</summary>
+public sealed record SortKey(QueryField Field, bool Descending = false);
 
 /// <summary>The starting working set of a <see cref="GraphQuery"/>.</summary>
 public abstract record QueryStart;
@@ -27,10 +50,16 @@ public sealed record EdgesStart(string? EdgeType = null) : QueryStart;
 public abstract record QueryStep;
 
 /// <summary>
-/// <c>where(**equals)</c>: keeps items whose properties equal every given value (same kind and value, so
-/// Int 1 ≠ Float 1.0). A null value also matches an absent property, as the original's <c>props.get(k) == None</c>.
+/// <c>where</c>: keeps the items the selector matches. From a property map (the original's <c>where(**equals)</c>):
+/// items whose properties equal every given value (same kind and value, so Int 1 ≠ Float 1.0); a null value also
+/// matches an absent property, as the original's <c>props.get(k) == None</c>.
 /// </summary>
-public sealed record WhereStep(ValueMap Properties) : QueryStep;
+public sealed record WhereStep(Selector Selector) : QueryStep
+{
+    public WhereStep(ValueMap properties) : this(Selector.PropertyEquals(properties))
+    {
+    }
+}
 
 /// <summary>
 /// <c>follow(edge_type, direction)</c>: replaces the working set with the distinct live nodes at the other end

@@ -74,6 +74,14 @@ internal static class PatternMatcher
         }
     }
 
+    /// <summary>The compiled pattern (cached, linear-time), or null with the reason it is invalid.</summary>
+    public static Regex? TryCompile(string pattern, out string? error)
+    {
+        var compiled = GetOrCompile(pattern);
+        error = compiled.Error;
+        return compiled.Regex;
+    }
+
     private static Compiled GetOrCompile(string pattern)
     {
         if (Cache.TryGetValue(pattern, out var cached)) return cached;
