@@ -7,6 +7,7 @@ using Silk.Api.Explorer;
 using Silk.Api.Graph;
 using Silk.Api.Health;
 using Silk.Api.Import;
+using Silk.Api.Indexes;
 using Silk.Api.Info;
 using Silk.Api.Json;
 using Silk.Api.Limits;
@@ -49,6 +50,7 @@ public static class SilkApp
         builder.Services.AddSilkSyncCompression();
         builder.Services.AddSilkCompaction();
         builder.Services.AddSilkImport();
+        builder.Services.AddSilkIndexes();
         builder.Services.AddSilkSigning();
 
         var app = builder.Build();
@@ -68,6 +70,7 @@ public static class SilkApp
         app.MapEdgesApi();
         app.MapGraphApi();
         app.MapQueryApi();
+        app.MapIndexesApi();
         app.MapBatchApi();
         app.MapImportApi();
         app.MapOplogApi();
@@ -82,6 +85,7 @@ public static class SilkApp
         app.CheckSilkAccessDeclared();
 
         app.OpenSilkStore();
+        app.OpenSilkIndexes();
         app.OpenSilkSigning();
         app.UseGracefulShutdown();
         return app;

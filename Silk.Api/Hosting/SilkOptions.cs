@@ -44,6 +44,9 @@ public sealed class SilkOptions
     /// <summary>Optional export of the metrics (<c>Silk:Telemetry:*</c>).</summary>
     public TelemetryOptions Telemetry { get; set; } = new();
 
+    /// <summary>Indexes declared at every start (<c>Silk:Indexes:&lt;i&gt;:Name</c>, <c>NodeType</c>, <c>Property</c>).</summary>
+    public List<Indexes.IndexSetting> Indexes { get; set; } = [];
+
     /// <summary>The automatic compaction policy (<c>Silk:Compaction:*</c>).</summary>
     public Compaction.CompactionOptions Compaction { get; set; } = new();
 }

@@ -28,6 +28,7 @@ public sealed class SilkOptionsValidator : IValidateOptions<SilkOptions>
         if (DataPath(o.DataPath) is { } dataPath) yield return dataPath;
         foreach (var problem in Telemetry(o.Telemetry ?? new TelemetryOptions())) yield return problem;
         foreach (var problem in (o.Compaction ?? new Compaction.CompactionOptions()).Problems()) yield return problem;
+        foreach (var problem in Indexes.IndexSetting.Problems(o.Indexes ?? [])) yield return problem;
     }
 
     private static string? Durability(string? value)

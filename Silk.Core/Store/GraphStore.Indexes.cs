@@ -35,12 +35,30 @@ public sealed partial class GraphStore
 
             return (_graph.AddIndex(definition), true);
         });
-        if (created) Building = Task.Run(() => BuildIndex(index));
+        if (created)
+        {
+            lock (_indexBuilds)
+            {
+                _indexBuilds.RemoveAll(t => t.IsCompleted);
+                _indexBuilds.Add(Task.Run(() => BuildIndex(index, _stopIndexBuilds.Token)));
+            }
+        }
+
         return Read(index.Status);
     }
 
-    /// <summary>The last background build started (a test or benchmark can wait for it).</summary>
-    public Task Building { get; private set; } = Task.CompletedTask;
+    private readonly List<Task> _indexBuilds = [];
+    private readonly CancellationTokenSource _stopIndexBuilds = new();
+
+    /// <summary>Stops the background builds and waits for them (before the store closes: they hold its read lock in turns).</summary>
+    private void StopIndexBuilds()
+    {
+        _stopIndexBuilds.Cancel();
+        Task[] running;
+        lock (_indexBuilds) running = [.. _indexBuilds];
+        Task.WaitAll(running, TimeSpan.FromSeconds(30));
+        _stopIndexBuilds.Dispose();
+    }
 
     /// <summary>Drops an index; false when there is none of that name.</summary>
     public bool DropIndex(string name)
@@ -69,7 +87,7 @@ public sealed partial class GraphStore
         return true;
     }
 
-    private void BuildIndex(PropertyIndex index)
+    private void BuildIndex(PropertyIndex index, CancellationToken stop)
     {
         try
         {
@@ -91,12 +109,13 @@ public sealed partial class GraphStore
 
                     return false;
                 });
-                if (stale) return;
+                if (stale || stop.IsCancellationRequested) return;
                 index.BuildProgress(to - from);
                 progress?.Advance(to - from);
             }
 
             entries.Sort();
+            if (stop.IsCancellationRequested) return;
             Write(() =>
             {
                 if (index.Generation != generation || _graph.Indexes.Get(index.Definition.Name) != index) return 0;
@@ -112,5 +131,11 @@ public sealed partial class GraphStore
         {
             // The store closed while the index was building; it is rebuilt when the store is opened again.
         }
+#pragma warning disable CA1031 // A failed build leaves the index building (queries scan); the failure is reported, not thrown on a pool thread.
+        catch (Exception ex)
+        {
+            _options.OnSubscriberError?.Invoke(ex);
+        }
+#pragma warning restore CA1031
     }
 }

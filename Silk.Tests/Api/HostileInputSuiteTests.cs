@@ -239,7 +239,7 @@ public sealed class HostileInputSuiteTests(SilkApiFactory factory) : IClassFixtu
         [
             "GET /nodes/{id}", "PATCH /nodes/{id}", "DELETE /nodes/{id}", "GET /edges/{id}", "PATCH /edges/{id}", "DELETE /edges/{id}",
             "GET /entries/{hash}", "DELETE /peers/{peer_id}", "POST /peers/{peer_id}/sync", "DELETE /signing/authors/{author_id}",
-            "PUT /peers/{peer_id}", "PUT /signing/authors/{author_id}",
+            "PUT /peers/{peer_id}", "PUT /signing/authors/{author_id}", "DELETE /indexes/{name}",
         ];
         string[] lenient = ["GET /nodes/{id}/edges", "GET /nodes/{id}/neighbors", "GET /nodes/{id}/history", "GET /edges/{id}/history"];
         foreach (var route in refusing.Concat(lenient))
@@ -250,7 +250,8 @@ public sealed class HostileInputSuiteTests(SilkApiFactory factory) : IClassFixtu
             {
                 var id = RandomId(random);
                 var path = pattern.Replace("{id}", id, StringComparison.Ordinal).Replace("{hash}", id, StringComparison.Ordinal)
-                    .Replace("{peer_id}", id, StringComparison.Ordinal).Replace("{author_id}", id, StringComparison.Ordinal);
+                    .Replace("{peer_id}", id, StringComparison.Ordinal).Replace("{author_id}", id, StringComparison.Ordinal)
+                    .Replace("{name}", id, StringComparison.Ordinal);
 
                 // PUT bodies are broken too: these routes create what they name.
                 var body = method == HttpMethod.Patch ? HostileInputs.ValidBodies[route] : method == HttpMethod.Put ? Pick(random, ["{}", "{\"address\":7}", "{\"public_key\":\"zz\"}", "[]"]) : null;

@@ -18,7 +18,9 @@ internal static class HostileInputs
         ["PATCH /edges/{id}"] = """{"properties":{"w":1}}""",
         ["POST /ontology/extensions"] = """{"node_types":{"h_t":{"description":"d","properties":{"p":{"value_type":"int","required":false,"constraints":{"min":0}}}}},"node_type_updates":{"entity":{"add_properties":{"q":{"value_type":"string"}}}}}""",
         ["POST /graph/pattern-match"] = """{"type_sequence":["entity","entity"],"max_results":10}""",
-        ["POST /query"] = """{"nodes":"entity","subtype":null,"steps":[{"where":{"name":"h"}},{"follow":"*","direction":"both"},{"limit":5}],"limit":10,"select":"nodes"}""",
+        ["POST /query"] = """{"nodes":"entity","subtype":null,"where":{"name":{"$in":["h","i"]},"$or":[{"n":{"$gt":1}},{"label":{"$regex":"^h"}}]},"steps":[{"where":{"name":"h"}},{"follow":"*","direction":"both"},{"limit":5}],"sort":[{"name":"desc"},"node_id"],"fields":["name"],"skip":0,"limit":10,"group_count":"node_type","explain":true,"select":"nodes"}""",
+        ["POST /query/explain"] = """{"nodes":"entity","where":{"name":{"$prefix":"h"}},"sort":["name"],"limit":3}""",
+        ["POST /indexes"] = """{"name":"h-index","node_type":"entity","property":"name"}""",
         ["POST /batch"] = """[{"op":"add_node","node_id":"h-b","node_type":"entity","label":"b","properties":{"name":"b"}},{"op":"update_property","entity_id":"h-b","key":"k","value":[1,{"a":null}]}]""",
         ["POST /import"] = """{"op":"add_node","node_id":"h-i","node_type":"entity","label":"i","properties":{"name":"i"}}""",
         ["POST /observations"] = """{"source":"h","value":1.5,"metadata":{"k":"v"}}""",
@@ -50,6 +52,7 @@ internal static class HostileInputs
         .Replace("{id}", pattern.StartsWith("/edges", StringComparison.Ordinal) ? "h-edge" : "h-node", StringComparison.Ordinal)
         .Replace("{peer_id}", "h-peer", StringComparison.Ordinal)
         .Replace("{author_id}", "h-author", StringComparison.Ordinal)
+        .Replace("{name}", "h-unknown-index", StringComparison.Ordinal)
         .Replace("{hash}", new string('0', 64), StringComparison.Ordinal);
 
     /// <summary>Null when the answer is acceptable for hostile input: below 500, and problem+json when 4xx; else what is wrong.</summary>

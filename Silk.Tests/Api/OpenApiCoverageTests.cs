@@ -58,7 +58,7 @@ public sealed class OpenApiCoverageTests(SilkApiFactory factory) : IClassFixture
             var parameters = operation.TryGetProperty("parameters", out var p) ? p.EnumerateArray().Select(x => x.Str("name")).ToList() : [];
             var isGraphRead = method == "get" && (path.StartsWith("/nodes", StringComparison.Ordinal) || path.StartsWith("/edges", StringComparison.Ordinal)
                 || path.StartsWith("/graph", StringComparison.Ordinal) || path == "/ontology");
-            if (isGraphRead || path is "/query" or "/graph/pattern-match") Assert.Contains("as_of", parameters);
+            if (isGraphRead || path is "/query" or "/query/explain" or "/graph/pattern-match") Assert.Contains("as_of", parameters);
         }
     }
 

@@ -45,6 +45,8 @@ public sealed class StartupSettingsTests
     [InlineData("Silk:Compaction:IntervalSeconds", "0", "Setting Silk:Compaction:IntervalSeconds is 0")]
     [InlineData("Silk:Compaction:IntervalSeconds", "2592001", "Setting Silk:Compaction:IntervalSeconds is 2592001")]
     [InlineData("Silk:Compaction:RetrySeconds", "0", "Setting Silk:Compaction:RetrySeconds is 0")]
+    [InlineData("Silk:Indexes:0:Name", "no spaces please", "Setting Silk:Indexes:0 is invalid: index name 'no spaces please'")]
+    [InlineData("Silk:Indexes:0:NodeType", "entity", "Setting Silk:Indexes:0 is invalid: index name ''")]
     public async Task A_bad_setting_stops_startup_with_a_message_naming_it(string key, string value, string named)
     {
         await using var factory = SilkApiFactory.With(new Dictionary<string, string?> { [key] = value });
