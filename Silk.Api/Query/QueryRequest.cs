@@ -39,7 +39,7 @@ public sealed record QueryRequest(
     int? Limit = null,
     string? After = null,
     string? GroupCount = null,
-    bool Explain = false,
+    bool? Explain = null,
     QuerySelect Select = QuerySelect.Nodes);
 
 /// <summary>One step of a query: exactly one of <c>where</c>, <c>follow</c> or <c>limit</c>.</summary>

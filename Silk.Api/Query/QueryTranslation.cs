@@ -106,7 +106,7 @@ public static class QueryTranslation
         {
             Next = result.Next?.Encode(),
             Groups = result.Groups?.Select(g => new QueryGroup(g.Value, g.Count)).ToList(),
-            Explain = request.Explain ? Explanation(result) : null,
+            Explain = request.Explain == true ? Explanation(result) : null,
         };
     }
 
