@@ -12,6 +12,8 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-compression (wire bytes and time of sync, plain / gzip / br)
 //   dotnet run -c Release --project Silk.Benchmarks -- import         (POST /import of 1,000,000 NDJSON lines: lines/s, server memory)
+//   dotnet run -c Release --project Silk.Benchmarks -- query          (indexed vs scanned queries at 10,000 / 100,000 / 1,000,000 nodes)
+//   dotnet run -c Release --project Silk.Benchmarks -- --filter '*IndexedWriteWorkloads*'  (W1 and W4 with two indexes declared)
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
@@ -22,6 +24,7 @@ return args.FirstOrDefault() switch
     "sync-http" => SyncHttpReport.Run(),
     "sync-compression" => SyncCompressionReport.Run(),
     "import" => ImportReport.Run(args),
+    "query" => QueryReport.Run(args),
     _ => Run(args),
 };
 
