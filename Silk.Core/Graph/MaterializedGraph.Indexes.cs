@@ -33,18 +33,22 @@ public sealed partial class MaterializedGraph
     private void SettleIndexes()
     {
         if (_unindexedNodes.Count == 0) return;
+        var indexes = _indexes.All;
         foreach (var id in _unindexedNodes)
         {
-            foreach (var index in _indexes.All) index.Refile(id, IndexedValue(index, id));
+            _nodes.TryGetValue(id, out var node);
+            for (var i = 0; i < indexes.Count; i++) indexes[i].Refile(id, IndexedValue(indexes[i], node));
         }
 
         _unindexedNodes.Clear();
     }
 
     /// <summary>The value a node is filed under in the index: its property, when it is live, of a covered type and holds it.</summary>
-    internal Value? IndexedValue(PropertyIndex index, string nodeId)
+    internal Value? IndexedValue(PropertyIndex index, string nodeId) => IndexedValue(index, _nodes.GetValueOrDefault(nodeId));
+
+    private static Value? IndexedValue(PropertyIndex index, NodeState? node)
     {
-        if (!_nodes.TryGetValue(nodeId, out var node) || !node.Alive || !index.CoveredTypes.Contains(node.NodeType)) return null;
+        if (node is null || !node.Alive || !index.CoveredTypes.Contains(node.NodeType)) return null;
         return node.Properties.TryGetValue(index.Definition.Property, out var value) ? (Value?)value : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Silk.Core.Query;
 using Silk.Core.Wire;
 
@@ -70,18 +71,22 @@ public sealed class PropertyIndex
             return;
         }
 
-        var had = _filed.TryGetValue(nodeId, out var old);
         if (value is { } now)
         {
-            if (had && ValueOrder.Compare(old, now) == 0) return;
-            if (had) Tree.Remove(new IndexEntry(old, nodeId));
+            // One hash lookup whether the node is new to the index or moves in it.
+            ref var filed = ref CollectionsMarshal.GetValueRefOrAddDefault(_filed, nodeId, out var had);
+            if (had)
+            {
+                if (ValueOrder.Compare(filed, now) == 0) return;
+                Tree.Remove(new IndexEntry(filed, nodeId));
+            }
+
             Tree.Insert(new IndexEntry(now, nodeId));
-            _filed[nodeId] = now;
+            filed = now;
         }
-        else if (had)
+        else if (_filed.Remove(nodeId, out var old))
         {
             Tree.Remove(new IndexEntry(old, nodeId));
-            _filed.Remove(nodeId);
         }
     }
 }

@@ -4,11 +4,13 @@ namespace Silk.Core.Indexing;
 public sealed class PropertyIndexSet
 {
     private readonly Dictionary<string, PropertyIndex> _byName = new(StringComparer.Ordinal);
+    private PropertyIndex[] _all = [];
     private readonly Dictionary<string, int> _properties = new(StringComparer.Ordinal);
 
     public int Count => _byName.Count;
 
-    public IEnumerable<PropertyIndex> All => _byName.Values;
+    /// <summary>Every index (an array, so the write path walks it without allocating).</summary>
+    public IReadOnlyList<PropertyIndex> All => _all;
 
     public PropertyIndex? Get(string name) => _byName.GetValueOrDefault(name);
 
@@ -18,6 +20,7 @@ public sealed class PropertyIndexSet
     {
         var index = new PropertyIndex(definition);
         _byName.Add(definition.Name, index);
+        _all = [.. _all, index];
         _properties[definition.Property] = _properties.GetValueOrDefault(definition.Property) + 1;
         return index;
     }
@@ -25,6 +28,7 @@ public sealed class PropertyIndexSet
     internal bool Remove(string name)
     {
         if (!_byName.Remove(name, out var index)) return false;
+        _all = [.. _all.Where(i => i != index)];
         var property = index.Definition.Property;
         if (--_properties[property] == 0) _properties.Remove(property);
         return true;
@@ -33,7 +37,7 @@ public sealed class PropertyIndexSet
     /// <summary>A ready index on exactly this node type and property, or null.</summary>
     public PropertyIndex? ReadyFor(string nodeType, string property)
     {
-        foreach (var index in _byName.Values)
+        foreach (var index in _all)
         {
             if (index.State == IndexState.Ready
                 && string.Equals(index.Definition.NodeType, nodeType, StringComparison.Ordinal)
