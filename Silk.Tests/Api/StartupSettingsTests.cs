@@ -24,6 +24,20 @@ public sealed class StartupSettingsTests
         Assert.Equal(reported, (await info.Json(HttpStatusCode.OK)).Str("durability"));
     }
 
+    [Fact]
+    public async Task Two_indexes_of_one_name_in_the_settings_stop_startup()
+    {
+        await using var factory = SilkApiFactory.With(new Dictionary<string, string?>
+        {
+            ["Silk:Indexes:0:Name"] = "twice", ["Silk:Indexes:0:NodeType"] = "entity", ["Silk:Indexes:0:Property"] = "name",
+            ["Silk:Indexes:1:Name"] = "twice", ["Silk:Indexes:1:NodeType"] = "person", ["Silk:Indexes:1:Property"] = "email",
+        });
+
+        var messages = string.Join(" | ", Chain(Assert.ThrowsAny<Exception>(() => factory.CreateClient())).Select(e => e.Message));
+        Assert.Contains("Setting Silk:Indexes:1:Name is \"twice\"", messages, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
     [Theory]
     [InlineData("Silk:Durability", "sometimes", "Silk:Durability")]
     [InlineData("Silk:Ontology", "{not json", "Silk:Ontology")]

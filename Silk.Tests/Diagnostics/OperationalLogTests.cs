@@ -46,6 +46,25 @@ public sealed class OperationalLogTests
     }
 
     [Fact]
+    public async Task An_index_build_logs_its_start_and_end_and_shows_in_info()
+    {
+        var (factory, app, logs) = Start(new() { ["Silk:Gossip:IntervalSeconds"] = "0" });
+        await using var _ = factory;
+        await using var __ = app;
+        using var client = app.CreateClient();
+        for (var i = 0; i < 30; i++) await client.CreateNode($"ix-{i}", properties: $$"""{"name":"n{{i}}"}""");
+
+        using (var created = await client.PostJson("/indexes", """{"name":"by_name","node_type":"entity","property":"name"}""")) await created.Json(HttpStatusCode.Accepted);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!logs.Lines.Any(l => l.EventId == LogEvents.OperationDone && l.Message.Contains("index by_name", StringComparison.Ordinal)) && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        Assert.Contains(logs.Lines, l => l.EventId == LogEvents.OperationProgress && l.Message.Contains("Silk index by_name: 0 %", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.EventId == LogEvents.OperationDone && l.Message.Contains("Silk index by_name done: 30 steps", StringComparison.Ordinal));
+        using var info = await client.Get("/info");
+        Assert.Contains("index by_name", (await info.Json(HttpStatusCode.OK)).GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Slow_request_logging_is_off_at_zero()
     {
         var (factory, app, logs) = Start(new() { ["Silk:SlowRequestSeconds"] = "0", ["Silk:Gossip:IntervalSeconds"] = "0" });
