@@ -22,8 +22,10 @@ public static partial class QueryRunner
     {
         var descending = query.Sort[0].Descending;
         var cursor = query.After as KeyCursor;
-        // Every entry has the property, so a cursor from an item without it (which sorts first) resumes at the start.
+        // Every entry has the property. A cursor at an item without it (which sorts first) resumes at the start when
+        // ascending, and has nothing after it when descending.
         var resume = cursor?.SortValues[0] is { } at ? new IndexEntry(at, cursor.Id) : (IndexEntry?)null;
+        if (descending && cursor is not null && resume is null) return new QueryResult([], null) { Plan = Used(plan, 0) };
         var wanted = query.Limit is { } limit ? (long)query.Skip + limit + 1 : long.MaxValue;
         var matches = new List<NodeView>();
         long examined = 0;
