@@ -12,6 +12,17 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-compression (wire bytes and time of sync, plain / gzip / br)
 //   dotnet run -c Release --project Silk.Benchmarks -- import         (POST /import of 1,000,000 NDJSON lines: lines/s, server memory)
+// Each report ends by itself within the bound it prints (minutes).
+var bounds = new Dictionary<string, double>
+{
+    ["http-load"] = 10, ["sse-load"] = 15, ["rss"] = 10, ["payload-sizes"] = 5, ["storage"] = 20,
+    ["sync-http"] = 15, ["sync-compression"] = 15, ["import"] = 30,
+};
+if (args.FirstOrDefault() is { } report && bounds.TryGetValue(report, out var minutes))
+{
+    RunBound.Arm(report, TimeSpan.FromMinutes(minutes), args);
+}
+
 return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),

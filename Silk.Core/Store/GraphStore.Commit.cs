@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Silk.Core.Entries;
 using Silk.Core.Persistence;
 
@@ -5,17 +6,29 @@ namespace Silk.Core.Store;
 
 /// <summary>
 /// Group commit. A mutation changes the in-memory log and graph under the write lock and stages its
-/// new entries (and change events); then it waits until they are durable. One flusher at a time takes
+/// new entries (and change events); then it waits until they are durable. One committer thread takes
 /// everything staged so far, persists it in ONE transaction, and only then acknowledges it: tails may
-/// read it, subscribers hear about it, and every writer whose entries were in the batch returns.
+/// read it, subscribers hear about it, and every writer whose entries were in the batch is released.
 /// Concurrent writers therefore share commits (and disk flushes). If persisting fails the store is
 /// faulted: the affected writes and all later ones throw <see cref="StoreFaultedException"/>.
+/// <para>
+/// The committer is a dedicated thread and a writer waits on a task that thread completes, so no write ever
+/// needs a free thread-pool thread to be acknowledged: callers that block on their writes may hold every pool
+/// thread (a semaphore's WaitAsync resumed on the pool, which then never came, and every writer queued behind
+/// it). A blocked caller is woken by the committer itself; an awaiting one resumes on the pool, as any await.
+/// </para>
 /// </summary>
 public sealed partial class GraphStore
 {
+    // Keeps a compaction's own flush and its replacement of the log out of the committer's flushes.
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly List<StoredEntry> _staged = [];
     private readonly List<ChangeEvent> _stagedEvents = [];
+    private readonly object _commitQueue = new();
+    private List<CommitWaiter> _commitWaiters = [];
+    private List<CommitWaiter> _servedWaiters = [];
+    private Thread? _committer;
+    private bool _committerStopping;
     private IEntryStore? _storage;
     private long _durableThrough = -1;
     private Exception? _fault;
@@ -42,33 +55,116 @@ public sealed partial class GraphStore
     private void CommitThrough(long sequence)
     {
         if (IsCommitted(sequence)) return;
-        _commitGate.Wait();
-        try
+        if (_storage is null)
         {
-            if (!IsCommitted(sequence)) Flush();
+            FlushInline();
         }
-        finally
+        else
         {
-            _commitGate.Release();
+            var waiter = new CommitWaiter<bool>(sequence, true, local: null, 0);
+            Enqueue(waiter);
+            // Blocking on the task is woken by the committer directly (no continuation is scheduled).
+            waiter.Task.GetAwaiter().GetResult();
         }
 
         ThrowIfFaultedBefore(sequence);
     }
 
-    private async Task CommitThroughAsync(long sequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// A task that completes with <paramref name="result"/> once everything up to <paramref name="sequence"/> is
+    /// durable (or fails with <see cref="StoreFaultedException"/>); the write's duration is recorded then.
+    /// </summary>
+    private Task<T> CommitThroughAsync<T>(long sequence, T result, bool local, long started, CancellationToken cancellationToken)
     {
-        if (IsCommitted(sequence)) return;
-        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!IsCommitted(sequence) && _storage is null) FlushInline();
+        if (IsCommitted(sequence) || (_storage is null && sequence < 0))
+        {
+            ThrowIfFaultedBefore(sequence);
+            _options.Metrics?.WriteDone(local, started);
+            return Task.FromResult(result);
+        }
+
+        var waiter = new CommitWaiter<T>(sequence, result, local, started);
+        Enqueue(waiter);
+        return cancellationToken.CanBeCanceled ? waiter.Task.WaitAsync(cancellationToken) : waiter.Task;
+    }
+
+    // An in-memory store has no disk to wait for: the writer announces its own entries.
+    private void FlushInline()
+    {
+        _commitGate.Wait();
         try
         {
-            if (!IsCommitted(sequence)) Flush();
+            Flush();
         }
         finally
         {
             _commitGate.Release();
         }
+    }
 
-        ThrowIfFaultedBefore(sequence);
+    private void Enqueue(CommitWaiter waiter)
+    {
+        lock (_commitQueue)
+        {
+            ObjectDisposedException.ThrowIf(_committerStopping, this);
+            _committer ??= StartCommitter();
+            _commitWaiters.Add(waiter);
+            if (_commitWaiters.Count == 1) Monitor.Pulse(_commitQueue);
+        }
+    }
+
+    private Thread StartCommitter()
+    {
+        var thread = new Thread(RunCommitter) { IsBackground = true, Name = "silk-commit" };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>
+    /// The committer: waits for writers, flushes everything staged (theirs and whatever was staged since) in one
+    /// transaction, releases them, and goes round again; writers that arrive during a flush share the next one.
+    /// </summary>
+    private void RunCommitter()
+    {
+        while (true)
+        {
+            List<CommitWaiter> served;
+            lock (_commitQueue)
+            {
+                while (_commitWaiters.Count == 0 && !_committerStopping) Monitor.Wait(_commitQueue);
+                if (_commitWaiters.Count == 0) return;
+                (served, _commitWaiters) = (_commitWaiters, _servedWaiters);
+            }
+
+            try
+            {
+                // Each served writer staged its entries before it queued, so this flush takes them (or fails).
+                FlushInline();
+            }
+            catch (Exception ex)
+            {
+                _fault ??= ex;
+            }
+
+            foreach (var waiter in served) waiter.Complete(this);
+            served.Clear();
+            lock (_commitQueue) _servedWaiters = served;
+        }
+    }
+
+    /// <summary>Lets the committer finish what is queued, then ends it (before the storage is closed).</summary>
+    private void StopCommitter()
+    {
+        Thread? committer;
+        lock (_commitQueue)
+        {
+            _committerStopping = true;
+            committer = _committer;
+            Monitor.Pulse(_commitQueue);
+        }
+
+        committer?.Join();
     }
 
     // A negative target means "events only": flush whatever is staged.
@@ -125,5 +221,37 @@ public sealed partial class GraphStore
     private void ThrowIfFaulted()
     {
         if (_fault is { } fault) throw new StoreFaultedException($"the store is faulted after a failed write and refuses writes: {fault.Message}", fault);
+    }
+
+    /// <summary>One writer waiting for its entries to be durable; completed by the committer.</summary>
+    private abstract class CommitWaiter(long sequence, bool? local, long started)
+    {
+        public void Complete(GraphStore store)
+        {
+            if (store._fault is { } fault && Volatile.Read(ref store._durableThrough) < sequence)
+            {
+                Fail(new StoreFaultedException($"the write was not persisted: {fault.Message}", fault));
+                return;
+            }
+
+            if (local is { } isLocal) store._options.Metrics?.WriteDone(isLocal, started);
+            Succeed();
+        }
+
+        protected abstract void Succeed();
+
+        protected abstract void Fail(Exception error);
+    }
+
+    private sealed class CommitWaiter<T>(long sequence, T result, bool? local, long started) : CommitWaiter(sequence, local, started)
+    {
+        // Awaiting writers resume on the pool, never on the committer's thread (it has the next flush to do).
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        protected override void Succeed() => _completion.TrySetResult(result);
+
+        protected override void Fail(Exception error) => _completion.TrySetException(error);
     }
 }

@@ -103,6 +103,7 @@ public sealed partial class GraphStore : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        StopCommitter();
         _signingKey?.Dispose();
         _storage?.Dispose();
         _lock.Dispose();
