@@ -184,7 +184,7 @@ public sealed partial class OpLog
             {
                 var entry = RecordAt(s).Entry;
                 frontier.Remove(entry.Hash);
-                foreach (var parent in entry.Next)
+                foreach (var parent in entry.NextSpan)
                 {
                     if (FirstChildSequence(_records[parent]) >= s) frontier.Add(parent);
                 }

@@ -143,7 +143,7 @@ public sealed partial class OpLog
                 entry.Hash);
         }
 
-        foreach (var parent in entry.Next)
+        foreach (var parent in entry.NextSpan)
         {
             if (!_records.ContainsKey(parent)) throw OpLogException.MissingParent(parent);
         }
@@ -175,10 +175,10 @@ public sealed partial class OpLog
     private void Insert(Entry entry)
     {
         var hash = entry.Hash;
-        foreach (var parent in entry.Next) _heads.Remove(parent);
+        foreach (var parent in entry.NextSpan) _heads.Remove(parent);
         _heads.Add(hash);
         var record = new Record(entry, NextSequence, _heads.Count) { Index = _arrival.Count };
-        foreach (var parent in entry.Next)
+        foreach (var parent in entry.NextSpan)
         {
             var parentRecord = _records[parent];
             var children = parentRecord.Children;

@@ -23,6 +23,8 @@ public sealed partial class GraphStore
     // Keeps a compaction's own flush and its replacement of the log out of the committer's flushes.
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly List<StoredEntry> _staged = [];
+    // An in-memory store stages no entries (nothing to persist): only how far the next flush acknowledges.
+    private long _stagedThrough = -1;
     private readonly List<ChangeEvent> _stagedEvents = [];
     private readonly object _commitQueue = new();
     private List<CommitWaiter> _commitWaiters = [];
@@ -45,9 +47,9 @@ public sealed partial class GraphStore
 
     private void Stage(Entry entry, IReadOnlyList<ChangeEvent> events)
     {
-        // An in-memory store only needs the sequence to acknowledge; bytes are for persistence.
-        var bytes = _storage is null ? ReadOnlyMemory<byte>.Empty : entry.ToBytes();
-        _staged.Add(new StoredEntry(_log.SequenceOf(entry.Hash), entry.Hash, bytes));
+        var sequence = _log.SequenceOf(entry.Hash);
+        if (_storage is null) _stagedThrough = sequence;
+        else _staged.Add(new StoredEntry(sequence, entry.Hash, entry.ToBytes()));
         if (events.Count > 0) _stagedEvents.AddRange(events);
     }
 
@@ -183,25 +185,28 @@ public sealed partial class GraphStore
     {
         StoredEntry[] batch;
         ChangeEvent[] events;
+        long through;
         _lock.EnterWriteLock();
         try
         {
-            batch = [.. _staged];
-            events = [.. _stagedEvents];
+            batch = _staged.Count == 0 ? [] : [.. _staged];
+            events = _stagedEvents.Count == 0 ? [] : [.. _stagedEvents];
+            through = batch.Length > 0 ? batch[^1].Sequence : _stagedThrough;
             _staged.Clear();
             _stagedEvents.Clear();
+            _stagedThrough = -1;
         }
         finally
         {
             _lock.ExitWriteLock();
         }
 
-        if (batch.Length > 0)
+        if (through >= 0)
         {
             if (_fault is not null) return;
             try
             {
-                _storage?.Append(batch);
+                if (batch.Length > 0) _storage?.Append(batch);
             }
             catch (Exception ex)
             {
@@ -210,9 +215,9 @@ public sealed partial class GraphStore
                 return;
             }
 
-            _options.Metrics?.Committed(batch.Length);
-            Volatile.Write(ref _durableThrough, batch[^1].Sequence);
-            Acknowledge(batch[^1].Sequence);
+            _options.Metrics?.Committed(batch.Length > 0 ? batch.Length : (int)(through - Math.Max(-1, Volatile.Read(ref _durableThrough))));
+            Volatile.Write(ref _durableThrough, through);
+            Acknowledge(through);
         }
 
         Publish(events);
