@@ -21,7 +21,7 @@ namespace Silk.Core.Store;
 public sealed partial class GraphStore
 {
     // Keeps a compaction's own flush and its replacement of the log out of the committer's flushes.
-    private readonly SemaphoreSlim _commitGate = new(1, 1);
+    private readonly Lock _commitGate = new();
     private readonly List<StoredEntry> _staged = [];
     // An in-memory store stages no entries (nothing to persist): only how far the next flush acknowledges.
     private long _stagedThrough = -1;
@@ -94,15 +94,7 @@ public sealed partial class GraphStore
     // An in-memory store has no disk to wait for: the writer announces its own entries.
     private void FlushInline()
     {
-        _commitGate.Wait();
-        try
-        {
-            Flush();
-        }
-        finally
-        {
-            _commitGate.Release();
-        }
+        lock (_commitGate) Flush();
     }
 
     private void Enqueue(CommitWaiter waiter)
