@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -66,12 +67,15 @@ internal static class HttpLoadReport
             await Task.Delay(Settle);
             var load = LoadAverage();
             var rounds = Enumerable.Range(0, workloads.Length).Select(_ => new List<Round>()).ToArray();
+            using var commits = new CommitBatchListener();
             for (var round = 0; round < Rounds; round++)
             {
                 for (var w = 0; w < workloads.Length; w++)
                 {
                     GC.Collect();
+                    commits.Listening = w == workloads.Length - 1;
                     rounds[w].Add(await Loop(http, TimeSpan.FromSeconds(seconds / (double)Rounds), workloads[w].Request));
+                    commits.Listening = false;
 
                     // Writes leave the store's background LiteDB writer busy for a while; let it finish
                     // rather than bill its CPU to the next workload.
@@ -82,6 +86,7 @@ internal static class HttpLoadReport
             var results = workloads.Select((w, i) => (w.Name, Result.Of(rounds[i]))).ToList();
             Console.WriteLine($"load average before: {load}; after: {LoadAverage()}");
             Report(results, seconds);
+            Console.WriteLine(commits.Summary());
             return 0;
         }
         finally
@@ -173,5 +178,41 @@ internal static class HttpLoadReport
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"GET /nodes/{{id}} = {get / bare:P0} of the bare endpoint (target ≥ 50 %: {(get >= bare / 2 ? "met" : "missed")}); durable POST /nodes {post:N0}/s (target ≥ 10,000/s: {(post >= 10_000 ? "met" : "missed")}).");
         Console.WriteLine(text.ToString());
+    }
+
+    /// <summary>The entries each durable group commit took during the POST rounds (silk.commit.batch_size).</summary>
+    private sealed class CommitBatchListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly List<int> _batches = [];
+
+        public CommitBatchListener()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "silk.commit.batch_size") listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<int>((_, entries, _, _) =>
+            {
+                if (!Listening) return;
+                lock (_batches) _batches.Add(entries);
+            });
+            _listener.Start();
+        }
+
+        public volatile bool Listening;
+
+        public string Summary()
+        {
+            lock (_batches)
+            {
+                if (_batches.Count == 0) return "group commits during POST: none recorded";
+                var sorted = _batches.Order().ToArray();
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"group commits during POST: {sorted.Length:N0} commits of {sorted.Sum():N0} entries; entries per commit mean {sorted.Average():F1}, p50 {sorted[sorted.Length / 2]}, p90 {sorted[(int)(sorted.Length * 0.9)]}, max {sorted[^1]}");
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
     }
 }

@@ -14,8 +14,8 @@ namespace Silk.Benchmarks.Reports;
 /// read lock, <see cref="QueryRunner"/>, node views for the answer), in process, so the figures are the engine's and
 /// not the HTTP stack's. Reports p50/p99 of an equality lookup, a 1 %-selective range (first page of 100, sorted
 /// by the indexed property, and the whole match set counted), the same queries by scan, the index build time and
-/// managed memory per indexed node. The whole run is bounded (<see cref="Budget"/>): sizes that would start after the
-/// bound are skipped and said so.
+/// managed memory per indexed node. The whole run is bounded: sizes that would start after <see cref="Budget"/> are
+/// skipped and said so, and the watchdog of <see cref="RunBound"/> ends the process at its own, later bound.
 /// </summary>
 internal static class QueryReport
 {
@@ -24,7 +24,7 @@ internal static class QueryReport
 
     public static int Run(string[] args)
     {
-        var sizes = args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() is { Length: > 0 } given ? given : Sizes;
+        var sizes = Requested(args) is { Length: > 0 } given ? given : Sizes;
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"# query: indexed vs scanned queries over item nodes (bounded at {Budget.TotalMinutes:F0} min; {Environment.ProcessorCount} cores, {Environment.Version})");
         Console.WriteLine("| nodes | query | indexed p50 | indexed p99 | scan p50 | scan p99 | examined (index / scan) | answer |");
@@ -47,6 +47,19 @@ internal static class QueryReport
         foreach (var line in builds) Console.WriteLine(line);
         Console.WriteLine($"total {clock.Elapsed.TotalSeconds:F0} s");
         return 0;
+    }
+
+    /// <summary>Sizes named on the command line after <c>query</c> (the watchdog's <c>--bound-minutes N</c> is not one).</summary>
+    private static int[] Requested(string[] args)
+    {
+        var sizes = new List<int>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--bound-minutes") i++;
+            else if (int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size >= 1_000) sizes.Add(size);
+        }
+
+        return [.. sizes];
     }
 
     private static string RunSize(int size, Stopwatch clock)

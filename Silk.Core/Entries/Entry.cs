@@ -24,12 +24,13 @@ public sealed class Entry
     private const byte SignableHeader = 0x95;
 
     private readonly byte[] _signable;
+    private readonly Hash[] _next;
 
     private Entry(Hash hash, GraphOp payload, Hash[] next, Hash[] refs, ClockStamp clock, string author, byte[]? signature, byte[] signable)
     {
         Hash = hash;
         Payload = payload;
-        Next = next;
+        _next = next;
         Refs = refs;
         Clock = clock;
         Author = author;
@@ -42,7 +43,10 @@ public sealed class Entry
     public GraphOp Payload { get; }
 
     /// <summary>Causal parents: the author's heads when it wrote this entry. Empty for roots.</summary>
-    public IReadOnlyList<Hash> Next { get; }
+    public IReadOnlyList<Hash> Next => _next;
+
+    /// <summary>The parents as a span: walking them this way allocates no enumerator (hot in every append).</summary>
+    internal ReadOnlySpan<Hash> NextSpan => _next;
 
     /// <summary>Reserved by the original, always empty, still hashed.</summary>
     public IReadOnlyList<Hash> Refs { get; }
@@ -57,7 +61,7 @@ public sealed class Entry
     /// <summary>The exact bytes the hash is taken over.</summary>
     public ReadOnlySpan<byte> SignableBytes => _signable;
 
-    public bool IsRoot => Next.Count == 0;
+    public bool IsRoot => _next.Length == 0;
 
     /// <param name="refs">Reserved by the original and empty in everything it writes, but hashed: an entry that
     /// carries refs (entries.json <c>remove_node_with_refs</c>) can only be rebuilt with them.</param>
@@ -91,7 +95,7 @@ public sealed class Entry
     }
 
     public Entry WithSignature(byte[]? signature) =>
-        new(Hash, Payload, (Hash[])Next, (Hash[])Refs, Clock, Author, signature, _signable);
+        new(Hash, Payload, _next, (Hash[])Refs, Clock, Author, signature, _signable);
 
     /// <summary>Recomputes the hash over the signable bytes as held (no re-encoding, no allocation).</summary>
     public bool VerifyHash() => Hash.Compute(_signable) == Hash;

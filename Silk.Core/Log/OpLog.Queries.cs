@@ -62,7 +62,8 @@ public sealed partial class OpLog
         while (queue.TryDequeue(out var record))
         {
             result.Add(record.Entry);
-            if (record.Children is not { } children) continue;
+            var children = record.Children;
+            if (children.Count == 0) continue;
             layer.Clear();
             foreach (var child in children)
             {

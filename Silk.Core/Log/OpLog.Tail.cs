@@ -42,7 +42,7 @@ public sealed partial class OpLog
     /// are recorded as they arrive, so the list is in sequence order and its first element is the earliest.
     /// </summary>
     private long FirstChildSequence(Record record) =>
-        record.Children is { Length: > 0 } children ? children[0].Sequence : long.MaxValue;
+        record.Children is { Count: > 0 } children ? SequenceOf(children[0]) : long.MaxValue;
 
     /// <summary>
     /// Reads the tail after <paramref name="cursor"/> (decision D4): the entries not reachable from the
@@ -66,7 +66,7 @@ public sealed partial class OpLog
         foreach (var hash in cursor)
         {
             if (!_records.TryGetValue(hash, out var record)) throw new TailCursorStaleException(hash);
-            if (frontier.Add(hash) && record.Sequence > maxSequence) maxSequence = record.Sequence;
+            if (frontier.Add(hash) && SequenceOf(record) > maxSequence) maxSequence = SequenceOf(record);
         }
 
         var visibleEnd = Math.Min(visibleThroughSequence, LastSequence);
@@ -124,8 +124,7 @@ public sealed partial class OpLog
         var frontier = new HashSet<Hash>(cursor.Count);
         foreach (var hash in cursor)
         {
-            var children = _records[hash].Children;
-            if (children is null || !Array.Exists(children, child => known.Contains(child.Entry.Hash))) frontier.Add(hash);
+            if (!_records[hash].Children.Any(child => known.Contains(child.Entry.Hash))) frontier.Add(hash);
         }
 
         var delivered = new List<Entry>();
@@ -184,7 +183,7 @@ public sealed partial class OpLog
             {
                 var entry = RecordAt(s).Entry;
                 frontier.Remove(entry.Hash);
-                foreach (var parent in entry.Next)
+                foreach (var parent in entry.NextSpan)
                 {
                     if (FirstChildSequence(_records[parent]) >= s) frontier.Add(parent);
                 }

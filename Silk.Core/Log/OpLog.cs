@@ -24,24 +24,41 @@ public enum AppendOutcome
 /// </summary>
 public sealed partial class OpLog
 {
-    private readonly Dictionary<Hash, Record> _records = [];
+    private readonly RecordTable _records = new();
     private readonly HashSet<Hash> _heads = [];
     private readonly List<Record> _arrival = [];
     private long _firstSequence;
 
-    private sealed class Record(Entry entry, long sequence, int headCountAfter)
+    private sealed class Record(Entry entry, int headCountAfter)
     {
         public Entry Entry { get; } = entry;
-
-        public long Sequence { get; } = sequence;
 
         /// <summary>How many heads the log had right after this entry was appended.</summary>
         public int HeadCountAfter { get; } = headCountAfter;
 
-        /// <summary>Children in arrival order; exact-size because most entries have one child or none.</summary>
-        public Record[]? Children { get; set; }
+        // Null, one child, or an array of them in arrival order: most entries have one child or none, so most
+        // records hold no array at all.
+        private object? _children;
 
-        /// <summary>Position in the arrival list (sequence minus the log's first sequence).</summary>
+        public ChildList Children => new(_children);
+
+        public void AddChild(Record child)
+        {
+            switch (_children)
+            {
+                case null:
+                    _children = child;
+                    break;
+                case Record only when !ReferenceEquals(only, child):
+                    _children = new[] { only, child };
+                    break;
+                case Record[] many when Array.IndexOf(many, child) < 0:
+                    _children = (Record[])[.. many, child];
+                    break;
+            }
+        }
+
+        /// <summary>Position in the arrival list (its sequence minus the log's first sequence).</summary>
         public int Index { get; set; }
     }
 
@@ -143,7 +160,7 @@ public sealed partial class OpLog
                 entry.Hash);
         }
 
-        foreach (var parent in entry.Next)
+        foreach (var parent in entry.NextSpan)
         {
             if (!_records.ContainsKey(parent)) throw OpLogException.MissingParent(parent);
         }
@@ -175,27 +192,27 @@ public sealed partial class OpLog
     private void Insert(Entry entry)
     {
         var hash = entry.Hash;
-        foreach (var parent in entry.Next) _heads.Remove(parent);
+        foreach (var parent in entry.NextSpan) _heads.Remove(parent);
         _heads.Add(hash);
-        var record = new Record(entry, NextSequence, _heads.Count) { Index = _arrival.Count };
-        foreach (var parent in entry.Next)
+        var record = new Record(entry, _heads.Count) { Index = _arrival.Count };
+        foreach (var parent in entry.NextSpan)
         {
-            var parentRecord = _records[parent];
-            var children = parentRecord.Children;
-            if (children is null) parentRecord.Children = [record];
-            else if (Array.IndexOf(children, record) < 0) parentRecord.Children = [.. children, record];
+            _records[parent].AddChild(record);
         }
 
-        _records.Add(hash, record);
+        _records.Add(record);
         _arrival.Add(record);
     }
 
     /// <summary>The entry's local arrival sequence.</summary>
-    public long SequenceOf(Hash hash) => _records[hash].Sequence;
+    public long SequenceOf(Hash hash) => SequenceOf(_records[hash]);
+
+    // Sequences are positions in the arrival list, offset by the first one: no record keeps its own.
+    private long SequenceOf(Record record) => _firstSequence + record.Index;
 
     /// <summary>Children of an entry (entries naming it as a parent).</summary>
     public IReadOnlyList<Hash> ChildrenOf(Hash hash) =>
-        _records.TryGetValue(hash, out var r) && r.Children is { } c ? c.Select(child => child.Entry.Hash).ToArray() : [];
+        _records.TryGetValue(hash, out var r) ? [.. r.Children.Select(child => child.Entry.Hash)] : [];
 
     /// <summary>
     /// Checks the invariants: every hash valid (I-01), every parent present (I-02), heads equal to the

@@ -59,16 +59,21 @@ public sealed partial class GraphStore
         return AppendAsync(new ExtendOntology(extension), ExtensionCheck(extension), false, cancellationToken);
     }
 
-    public async Task<MergeResult> MergeAsync(IReadOnlyList<Entry> entries, bool holdUnresolved = false, CancellationToken cancellationToken = default)
+    public Task<MergeResult> MergeAsync(IReadOnlyList<Entry> entries, bool holdUnresolved = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var started = Stopwatch.GetTimestamp();
-        VerifyAll(entries);
-        ThrowIfFaulted();
-        var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
-        await CommitThroughAsync(lastSequence, cancellationToken).ConfigureAwait(false);
-        _options.Metrics?.WriteDone(local: false, started);
-        return result;
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            VerifyAll(entries);
+            ThrowIfFaulted();
+            var (result, lastSequence) = Write(() => MergeLocked(entries, holdUnresolved));
+            return CommitThroughAsync(lastSequence, result, local: false, started, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<MergeResult>(ex);
+        }
     }
 
     public Task<MergeResult> MergeAsync(SyncPayload payload, bool holdUnresolved = false, CancellationToken cancellationToken = default)
@@ -77,14 +82,20 @@ public sealed partial class GraphStore
         return MergeAsync(payload.Entries, holdUnresolved, cancellationToken);
     }
 
-    private async Task<Hash> AppendAsync(GraphOp op, Func<MaterializedGraph, object?> check, bool validated, CancellationToken cancellationToken)
+    // Not an async method: the task it returns is the commit's own, so a caller blocking on it needs no pool thread.
+    private Task<Hash> AppendAsync(GraphOp op, Func<MaterializedGraph, object?> check, bool validated, CancellationToken cancellationToken)
     {
-        ValueLimits.CheckIdentifiers(op);
-        ThrowIfFaulted();
-        var started = Stopwatch.GetTimestamp();
-        var (hash, sequence) = Write(() => AppendLocked(op, check, validated));
-        await CommitThroughAsync(sequence, cancellationToken).ConfigureAwait(false);
-        _options.Metrics?.WriteDone(local: true, started);
-        return hash;
+        try
+        {
+            ValueLimits.CheckIdentifiers(op);
+            ThrowIfFaulted();
+            var started = Stopwatch.GetTimestamp();
+            var (hash, sequence) = Write(() => AppendLocked(op, check, validated));
+            return CommitThroughAsync(sequence, hash, local: true, started, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<Hash>(ex);
+        }
     }
 }

@@ -157,9 +157,8 @@ public sealed partial class GraphStore
     {
         ThrowIfFaulted();
         // Holding the commit gate keeps flushes out while the log (and the file) is replaced.
-        _commitGate.Wait();
         Hash hash;
-        try
+        lock (_commitGate)
         {
             // Its units are the entries the checkpoint replaces; it moves once, at the end (one locked step).
             using var progress = _options.Operations?.Start("compaction", EntryCount);
@@ -167,10 +166,6 @@ public sealed partial class GraphStore
             ThrowIfFaulted();
             hash = Write(ReplaceWithCheckpointLocked);
             progress?.Advance(progress.Total);
-        }
-        finally
-        {
-            _commitGate.Release();
         }
 
         _options.Metrics?.Compacted();

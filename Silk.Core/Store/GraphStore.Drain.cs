@@ -21,9 +21,21 @@ public sealed partial class GraphStore
     /// that fails validation (or is not bufferable: only add/remove of nodes and edges and update_property
     /// are); the ones before it stay applied and durable, the rest are not attempted.
     /// </summary>
-    public async Task<DrainResult> DrainAsync(IReadOnlyList<GraphOp> ops, CancellationToken cancellationToken = default)
+    public Task<DrainResult> DrainAsync(IReadOnlyList<GraphOp> ops, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ops);
+        try
+        {
+            return Drain(ops, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<DrainResult>(ex);
+        }
+    }
+
+    private Task<DrainResult> Drain(IReadOnlyList<GraphOp> ops, CancellationToken cancellationToken)
+    {
         ThrowIfFaulted();
         var started = Stopwatch.GetTimestamp();
         var applied = new List<Hash>(ops.Count);
@@ -55,30 +67,37 @@ public sealed partial class GraphStore
             });
         }
 
-        if (last >= 0)
-        {
-            await CommitThroughAsync(last, cancellationToken).ConfigureAwait(false);
-            _options.Metrics?.WriteDone(local: true, started);
-        }
-
-        return new DrainResult(applied, failedIndex, error);
+        var result = new DrainResult(applied, failedIndex, error);
+        return last >= 0 ? CommitThroughAsync(last, result, local: true, started, cancellationToken) : Task.FromResult(result);
     }
 
     /// <summary>
     /// Sets several properties of one node or edge atomically: every key is checked first, and only when all
     /// pass is one update_property entry written per key (in key order). Returns their hashes.
     /// </summary>
-    public async Task<IReadOnlyList<Hash>> UpdatePropertiesAsync(string entityId, ValueMap properties, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Hash>> UpdatePropertiesAsync(string entityId, ValueMap properties, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entityId);
         ArgumentNullException.ThrowIfNull(properties);
-        ValueLimits.CheckId(entityId, "entity id");
-        foreach (var (key, value) in properties)
+        try
         {
-            ValueLimits.CheckKey(key);
-            ValueLimits.Check(value, key);
-        }
+            ValueLimits.CheckId(entityId, "entity id");
+            foreach (var (key, value) in properties)
+            {
+                ValueLimits.CheckKey(key);
+                ValueLimits.Check(value, key);
+            }
 
+            return UpdateProperties(entityId, properties, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<Hash>>(ex);
+        }
+    }
+
+    private Task<IReadOnlyList<Hash>> UpdateProperties(string entityId, ValueMap properties, CancellationToken cancellationToken)
+    {
         ThrowIfFaulted();
         var started = Stopwatch.GetTimestamp();
         var (hashes, last) = Write(() =>
@@ -94,13 +113,8 @@ public sealed partial class GraphStore
 
             return (written, sequence);
         });
-        if (last >= 0)
-        {
-            await CommitThroughAsync(last, cancellationToken).ConfigureAwait(false);
-            _options.Metrics?.WriteDone(local: true, started);
-        }
-
-        return hashes;
+        IReadOnlyList<Hash> written = hashes;
+        return last >= 0 ? CommitThroughAsync(last, written, local: true, started, cancellationToken) : Task.FromResult(written);
     }
 
     /// <summary>True once a write could not be persisted: the store then refuses writes (a server reports itself not ready).</summary>

@@ -104,6 +104,7 @@ public sealed partial class GraphStore : IDisposable
         if (_disposed) return;
         _disposed = true;
         StopIndexBuilds();
+        StopCommitter();
         _signingKey?.Dispose();
         _storage?.Dispose();
         _lock.Dispose();

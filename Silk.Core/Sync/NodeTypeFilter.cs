@@ -55,7 +55,7 @@ public static class NodeTypeFilter
         while (queue.TryDequeue(out var hash))
         {
             if (!inPayload.TryGetValue(hash, out var entry)) continue;
-            foreach (var parent in entry.Next)
+            foreach (var parent in entry.NextSpan)
             {
                 if (keep.Add(parent)) queue.Enqueue(parent);
             }

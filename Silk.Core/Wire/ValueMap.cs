@@ -45,36 +45,93 @@ public sealed class ValueMap : IReadOnlyDictionary<string, Value>, IEquatable<Va
         if (keys.Length == 0) return Empty;
         if (!IsStrictlySorted(keys))
         {
-            // Stable sort so that, among equal keys, the last one written is last and wins below.
-            var order = Enumerable.Range(0, keys.Length).ToArray();
-            Array.Sort(order, (a, b) =>
-            {
-                var c = Utf8Order.CompareStrings(keys[a], keys[b]);
-                return c != 0 ? c : a.CompareTo(b);
-            });
-            var sortedKeys = new List<string>(keys.Length);
-            var sortedValues = new List<Value>(keys.Length);
-            foreach (var idx in order)
-            {
-                if (sortedKeys.Count > 0 && string.Equals(sortedKeys[^1], keys[idx], StringComparison.Ordinal))
-                {
-                    sortedValues[^1] = values[idx];
-                    continue;
-                }
-
-                sortedKeys.Add(keys[idx]);
-                sortedValues.Add(values[idx]);
-            }
-
-            keys = sortedKeys.ToArray();
-            values = sortedValues.ToArray();
+            if (keys.Length <= SmallMap) SortSmallInPlace(ref keys, ref values);
+            else SortLarge(ref keys, ref values);
         }
 
         return new ValueMap(KeySetPool.Intern(keys), values);
     }
 
-    public static ValueMap Of(params (string Key, Value Value)[] pairs) =>
-        From(pairs.Select(p => new KeyValuePair<string, Value>(p.Key, p.Value)));
+    public static ValueMap Of(params (string Key, Value Value)[] pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Length == 0) return Empty;
+        var keys = new string[pairs.Length];
+        var values = new Value[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(pairs[i].Key);
+            (keys[i], values[i]) = pairs[i];
+        }
+
+        return FromArrays(keys, values);
+    }
+
+    // Property maps are small: sorting them in place (stably, so that the last of equal keys wins) allocates nothing.
+    private const int SmallMap = 16;
+
+    private static void SortSmallInPlace(ref string[] keys, ref Value[] values)
+    {
+        for (var i = 1; i < keys.Length; i++)
+        {
+            var (key, value) = (keys[i], values[i]);
+            var j = i - 1;
+            for (; j >= 0 && Utf8Order.CompareStrings(keys[j], key) > 0; j--)
+            {
+                keys[j + 1] = keys[j];
+                values[j + 1] = values[j];
+            }
+
+            keys[j + 1] = key;
+            values[j + 1] = value;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (kept > 0 && string.Equals(keys[kept - 1], keys[i], StringComparison.Ordinal))
+            {
+                values[kept - 1] = values[i];
+                continue;
+            }
+
+            keys[kept] = keys[i];
+            values[kept] = values[i];
+            kept++;
+        }
+
+        if (kept == keys.Length) return;
+        keys = keys[..kept];
+        values = values[..kept];
+    }
+
+    private static void SortLarge(ref string[] keys, ref Value[] values)
+    {
+        // Stable sort so that, among equal keys, the last one written is last and wins below.
+        var original = keys;
+        var order = Enumerable.Range(0, keys.Length).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            var c = Utf8Order.CompareStrings(original[a], original[b]);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        var sortedKeys = new List<string>(keys.Length);
+        var sortedValues = new List<Value>(keys.Length);
+        foreach (var idx in order)
+        {
+            if (sortedKeys.Count > 0 && string.Equals(sortedKeys[^1], keys[idx], StringComparison.Ordinal))
+            {
+                sortedValues[^1] = values[idx];
+                continue;
+            }
+
+            sortedKeys.Add(keys[idx]);
+            sortedValues.Add(values[idx]);
+        }
+
+        keys = sortedKeys.ToArray();
+        values = sortedValues.ToArray();
+    }
 
     private static bool IsStrictlySorted(string[] keys)
     {
