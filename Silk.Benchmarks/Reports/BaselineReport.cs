@@ -10,6 +10,7 @@ namespace Silk.Benchmarks.Reports;
 /// not timed), with the same ids and output lines, so <c>tools/bench-vs-original.sh</c> can alternate the two in
 /// one sitting. Each line adds the bytes allocated per run (the GC pauses that follow them are most of the spread).
 ///   dotnet run -c Release --project Silk.Benchmarks -- baseline [ID|group ...] [--runs N] [--json]
+/// W1_indexed and W4_indexed (W1 and W4 with two indexes declared) are ours alone, run only when named.
 /// </summary>
 internal static class BaselineReport
 {
@@ -26,7 +27,7 @@ internal static class BaselineReport
         var json = args.Contains("--json");
         // args[i] precedes args[i + 1]: a value after --runs is not an id.
         var wanted = args.Skip(1).Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && args[i] != "--runs").ToList();
-        var workloads = Workloads().Where(w => wanted.Count == 0 || wanted.Any(id => InGroup(w.Id, id))).ToList();
+        var workloads = Workloads().Where(w => wanted.Count == 0 ? !w.Id.EndsWith("_indexed", StringComparison.Ordinal) : wanted.Any(id => InGroup(w.Id, id))).ToList();
         if (workloads.Count == 0)
         {
             Console.Error.WriteLine($"no workload matches {string.Join(' ', wanted)}; ids: {string.Join(' ', Workloads().Select(w => w.Id))}");
@@ -39,7 +40,7 @@ internal static class BaselineReport
 
     // As silk-bench: an id or its group (W3 is W3a and W3b, W6 every W6_…), never W1 for W10.
     private static bool InGroup(string id, string wanted) =>
-        id == wanted || (id.StartsWith(wanted, StringComparison.Ordinal) && !char.IsDigit(id[wanted.Length]));
+        id == wanted || (id.StartsWith(wanted, StringComparison.Ordinal) && !char.IsDigit(id[wanted.Length]) && !id.EndsWith("_indexed", StringComparison.Ordinal));
 
     private static void Report(Workload workload, int runs, bool json)
     {
@@ -74,6 +75,7 @@ internal static class BaselineReport
     {
         var graph = new Lazy<GraphWorkloads>(() => Setup(new GraphWorkloads(), g => g.Setup()));
         var sync = new Lazy<SyncWorkloads>(() => Setup(new SyncWorkloads(), s => s.Setup()));
+        var indexed = new Lazy<IndexedWriteWorkloads>(() => Setup(new IndexedWriteWorkloads(), i => i.Setup()));
         var tail10k = new Lazy<TailWorkloads>(() => Setup(new TailWorkloads { Nodes = 10_000 }, t => t.Setup()));
         var tail100k = new Lazy<TailWorkloads>(() => Setup(new TailWorkloads { Nodes = 100_000 }, t => t.Setup()));
         yield return new("W1", null, () => graph.Value.W1());
@@ -94,6 +96,10 @@ internal static class BaselineReport
         yield return new("W9_100k", null, () => tail100k.Value.W9());
         yield return new("W10_bfs", null, () => graph.Value.W10Bfs());
         yield return new("W10_path", null, () => graph.Value.W10ShortestPath());
+
+        // Not the original's: W1 and W4 with two indexes declared (issue 20), to set beside W1 and W4.
+        yield return new("W1_indexed", null, () => indexed.Value.W1());
+        yield return new("W4_indexed", null, () => indexed.Value.W4());
     }
 
     private static T Setup<T>(T workloads, Action<T> setup)
