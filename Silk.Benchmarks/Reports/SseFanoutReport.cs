@@ -36,8 +36,8 @@ internal static class SseFanoutReport
 
         await WriteFor(writer, baseUri, TimeSpan.FromSeconds(3)); // warm-up: JIT, store, connection
         Console.WriteLine();
-        Console.WriteLine("| round | writes/s without | writes/s with | kept | events delivered | server CPU s (user + system) | CPU per event | write→event p50 | p99 | max | in order, once | stalled cut off | subscribers' CPU | machine idle | load average |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|");
+        Console.WriteLine("| round | writes/s without | writes/s with | kept | events delivered | server CPU s (user + system) | CPU per event | of which fan-out | events per receive | write→event p50 | p99 | max | in order, once | stalled cut off | subscribers' CPU | machine idle | load average |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|");
         var failures = 0;
         for (var round = 1; round <= rounds; round++)
         {
@@ -62,7 +62,7 @@ internal static class SseFanoutReport
             var complete = result.Events == expected && result.Min == with.Writes && result.Max == with.Writes && result.OutOfOrder == 0;
             if (!complete) failures++;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {round} | {without.PerSecond:N0} ({perWrite:F0} µs CPU each) | {with.PerSecond:N0} | {with.PerSecond / without.PerSecond:P0} | {result.Events:N0} of {expected:N0} | {cpu:F2} ({user:F2} + {system:F2}) | {cpu * 1e6 / Math.Max(1, result.Events):F2} µs | "
+                $"| {round} | {without.PerSecond:N0} ({perWrite:F0} µs CPU each) | {with.PerSecond:N0} | {with.PerSecond / without.PerSecond:P0} | {result.Events:N0} of {expected:N0} | {cpu:F2} ({user:F2} + {system:F2}) | {cpu * 1e6 / Math.Max(1, result.Events):F2} µs | {(cpu - with.Writes * perWrite / 1e6) * 1e6 / Math.Max(1, result.Events):F2} µs | {result.Events / (double)Math.Max(1, result.Receives):F1} | "
                 + $"{result.P50Us / 1000.0:F1} ms | {result.P99Us / 1000.0:F1} ms | {result.MaxUs / 1000.0:F1} ms | {(complete ? "yes" : $"NO (per stream {result.Min}-{result.Max}, {result.OutOfOrder} out of order)")} | {result.StalledCut} | {childCpu:F2} s | {idle:P0} | {LoadAverage()} |"));
             await children.QuitAsync();
             await Task.Delay(1000); // the server notices the streams end
@@ -124,7 +124,7 @@ internal static class SseFanoutReport
         }
     }
 
-    private sealed record DrainResult(long Events, long Min, long Max, long P50Us, long P99Us, long MaxUs, long OutOfOrder, string StalledCut);
+    private sealed record DrainResult(long Events, long Min, long Max, long P50Us, long P99Us, long MaxUs, long OutOfOrder, long Receives, string StalledCut);
 
     /// <summary>The subscriber process: started, told to drain, told to quit.</summary>
     private sealed class SubscriberChild : IDisposable
@@ -162,7 +162,7 @@ internal static class SseFanoutReport
             if (line is null || !line.StartsWith("result ", StringComparison.Ordinal)) throw new InvalidOperationException($"subscriber process: {line ?? "exited"}");
             var values = line[7..].Split(' ').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
             long Number(string key) => long.Parse(values[key], CultureInfo.InvariantCulture);
-            return new DrainResult(Number("events"), Number("min"), Number("max"), Number("p50us"), Number("p99us"), Number("maxus"), Number("out_of_order"), values["stalled_cut"]);
+            return new DrainResult(Number("events"), Number("min"), Number("max"), Number("p50us"), Number("p99us"), Number("maxus"), Number("out_of_order"), Number("receives"), values["stalled_cut"]);
         }
 
         public async Task QuitAsync()

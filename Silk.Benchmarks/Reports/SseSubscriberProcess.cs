@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Silk.Benchmarks.Reports;
@@ -29,43 +30,38 @@ internal static class SseSubscriberProcess
     private static readonly long[] Buckets = new long[1_000_000];
     private static long _events;
     private static long _outOfOrder;
+    private static long _receives;
 
     public static async Task<int> Run(string[] args)
     {
         var baseUri = new Uri(args[1]);
         var count = int.Parse(args[2], CultureInfo.InvariantCulture);
         var stalledCount = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
-        using var stop = new CancellationTokenSource();
-        var readers = Enumerable.Range(0, count).Select(_ => new Reader()).ToList();
-        for (var i = 0; i < count; i += 50)
-        {
-            var group = readers.Skip(i).Take(50).ToList();
-            foreach (var reader in group) reader.Start(baseUri, stop.Token);
-            await Task.WhenAll(group.Select(r => r.Ready));
-        }
+        using var readers = new ReadLoop(count);
+        for (var i = 0; i < count; i++) readers.Add(await Reader.OpenAsync(baseUri));
+        var deadline = Stopwatch.StartNew();
+        while (readers.All.Any(r => !r.Ready) && deadline.Elapsed < TimeSpan.FromMinutes(1)) await Task.Delay(10);
 
         var stalled = new List<Socket>();
-        for (var i = 0; i < stalledCount; i++) stalled.Add(await OpenStalledAsync(baseUri, stop.Token));
-        var failed = readers.Count(r => r.Failure is not null);
-        Console.WriteLine(failed == 0 ? "ready" : $"failed {failed}: {readers.First(r => r.Failure is not null).Failure}");
+        for (var i = 0; i < stalledCount; i++) stalled.Add(await OpenStalledAsync(baseUri));
+        var failed = readers.All.Where(r => r.Failure is not null || !r.Ready).ToList();
+        Console.WriteLine(failed.Count == 0 ? "ready" : $"failed {failed.Count}: {failed[0].Failure ?? "no up-to-date"}");
 
         while (await Console.In.ReadLineAsync() is { } line)
         {
             if (line == "quit") break;
             if (!line.StartsWith("drain ", StringComparison.Ordinal)) continue;
             var expected = long.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
-            var deadline = Stopwatch.StartNew();
-            while (readers.Any(r => Volatile.Read(ref r.Received) < expected) && deadline.Elapsed < TimeSpan.FromSeconds(120)) await Task.Delay(5);
+            deadline.Restart();
+            while (readers.All.Any(r => Volatile.Read(ref r.Received) < expected) && deadline.Elapsed < TimeSpan.FromSeconds(120)) await Task.Delay(5);
             await Task.Delay(100); // a duplicate would arrive now
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"result events={Volatile.Read(ref _events)} min={readers.Min(r => Volatile.Read(ref r.Received))} max={readers.Max(r => Volatile.Read(ref r.Received))} "
-                + $"p50us={Percentile(0.50)} p99us={Percentile(0.99)} maxus={Percentile(1.0)} out_of_order={Volatile.Read(ref _outOfOrder)} "
-                + $"stalled_cut={stalled.Count(CutOff)}/{stalled.Count} ended={readers.Count(r => r.Ended)}"));
+                $"result events={Volatile.Read(ref _events)} min={readers.All.Min(r => Volatile.Read(ref r.Received))} max={readers.All.Max(r => Volatile.Read(ref r.Received))} "
+                + $"p50us={Percentile(0.50)} p99us={Percentile(0.99)} maxus={Percentile(1.0)} out_of_order={Volatile.Read(ref _outOfOrder)} receives={Volatile.Read(ref _receives)} "
+                + $"stalled_cut={stalled.Count(CutOff)}/{stalled.Count} ended={readers.All.Count(r => r.Ended)}"));
         }
 
-        await stop.CancelAsync();
         foreach (var socket in stalled) socket.Dispose();
-        await Task.WhenAll(readers.Select(r => r.Completion));
         return 0;
     }
 
@@ -96,11 +92,11 @@ internal static class SseSubscriberProcess
         Encoding.ASCII.GetBytes($"GET /tail?cursor=now HTTP/1.0\r\nHost: {baseUri.Authority}\r\nAccept: text/event-stream\r\n\r\n");
 
     /// <summary>A stream whose client never reads: a small receive buffer, so that the server's output fills quickly.</summary>
-    private static async Task<Socket> OpenStalledAsync(Uri baseUri, CancellationToken ct)
+    private static async Task<Socket> OpenStalledAsync(Uri baseUri)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await socket.ConnectAsync(baseUri.Host, baseUri.Port, ct);
-        await socket.SendAsync(Request(baseUri), SocketFlags.None, ct);
+        await socket.ConnectAsync(baseUri.Host, baseUri.Port);
+        await socket.SendAsync(Request(baseUri), SocketFlags.None);
         return socket;
     }
 
@@ -111,108 +107,174 @@ internal static class SseSubscriberProcess
         var buffer = new byte[64 * 1024];
         while (true)
         {
-            try
+            var read = socket.Receive(buffer, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock) return false;
+            if (error != SocketError.Success || read == 0) return true;
+        }
+    }
+
+    /// <summary>
+    /// One thread that waits on all reading streams at once (epoll, level-triggered) and reads each one that has
+    /// data with one non-blocking receive: one system call per receive, no thread-pool work item, so that the load
+    /// generator takes as little of the shared cores as it can.
+    /// </summary>
+    private sealed class ReadLoop : IDisposable
+    {
+        private const int EpollIn = 0x001;
+        private const int EpollCtlAdd = 1;
+        private readonly int _epoll = Epoll.Create1(0);
+        private readonly Reader[] _readers;
+        private int _count;
+        private readonly Thread _thread;
+        private volatile bool _stopping;
+
+        public ReadLoop(int capacity)
+        {
+            _readers = new Reader[capacity];
+            if (_epoll < 0) throw new InvalidOperationException($"epoll_create1 failed: {Marshal.GetLastPInvokeError()}");
+            _thread = new Thread(Run) { IsBackground = true, Name = "sse readers" };
+            _thread.Start();
+        }
+
+        public IEnumerable<Reader> All => _readers.Take(_count);
+
+        public void Add(Reader reader)
+        {
+            Volatile.Write(ref _readers[_count], reader);
+            var change = new EpollEvent { Events = EpollIn, Data = (ulong)_count++ };
+            if (Epoll.Ctl(_epoll, EpollCtlAdd, (int)reader.Socket.Handle, ref change) != 0) throw new InvalidOperationException($"epoll_ctl failed: {Marshal.GetLastPInvokeError()}");
+        }
+
+        private void Run()
+        {
+            var ready = new EpollEvent[256];
+            while (!_stopping)
             {
-                if (socket.Receive(buffer) == 0) return true;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
-            {
-                return false;
-            }
-            catch (SocketException)
-            {
-                return true;
+                var count = Epoll.Wait(_epoll, ready, ready.Length, 100);
+                if (count <= 0) continue;
+                var now = Stopwatch.GetTimestamp();
+                for (var i = 0; i < count; i++) Volatile.Read(ref _readers[(int)ready[i].Data]).OnReadable(now);
             }
         }
+
+        public void Dispose()
+        {
+            _stopping = true;
+            _thread.Join();
+            foreach (var reader in All) reader.Socket.Dispose();
+            _ = Epoll.Close(_epoll);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private struct EpollEvent
+    {
+        public uint Events;
+        public ulong Data;
+    }
+
+    private static class Epoll
+    {
+        [DllImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Create1(int flags);
+
+        [DllImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Ctl(int epoll, int operation, int descriptor, ref EpollEvent change);
+
+        [DllImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Wait(int epoll, [Out] EpollEvent[] events, int capacity, int timeoutMs);
+
+        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int Close(int descriptor);
     }
 
     /// <summary>One reading stream: splits lines without allocating, counts entry events and records each one's write→event time.</summary>
     private sealed class Reader
     {
         private static readonly byte[] NodeMarker = "\"node_id\":\"n"u8.ToArray();
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private byte[] _buffer = new byte[64 * 1024];
+        private int _filled;
+        private bool _inBody;
         private long _lastNode;
+        private volatile bool _ready;
 
         public long Received;
 
-        public Task Ready => _ready.Task;
+        private Reader(Socket socket) => Socket = socket;
 
-        public Task Completion { get; private set; } = Task.CompletedTask;
+        public Socket Socket { get; }
+
+        /// <summary>The stream has said up-to-date.</summary>
+        public bool Ready => _ready;
 
         public string? Failure { get; private set; }
 
         /// <summary>The server ended the stream.</summary>
         public bool Ended { get; private set; }
 
-        public void Start(Uri baseUri, CancellationToken ct) => Completion = Task.Run(() => RunAsync(baseUri, ct), CancellationToken.None);
-
-        private async Task RunAsync(Uri baseUri, CancellationToken ct)
+        public static async Task<Reader> OpenAsync(Uri baseUri)
         {
-            try
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(baseUri.Host, baseUri.Port);
+            await socket.SendAsync(Request(baseUri), SocketFlags.None);
+            socket.Blocking = false;
+            return new Reader(socket);
+        }
+
+        /// <summary>On the read loop's thread: one receive, then every whole line in the buffer.</summary>
+        public void OnReadable(long now)
+        {
+            if (Ended) return;
+            if (_filled == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            var read = Socket.Receive(_buffer.AsSpan(_filled), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock) return;
+            if (error != SocketError.Success || read == 0)
             {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(baseUri.Host, baseUri.Port, ct);
-                await socket.SendAsync(Request(baseUri), SocketFlags.None, ct);
-                var buffer = new byte[64 * 1024];
-                var filled = 0;
-                var inBody = false;
-                while (true)
-                {
-                    if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                    var read = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct);
-                    if (read == 0)
-                    {
-                        Ended = true;
-                        break;
-                    }
-
-                    filled += read;
-                    var consumed = 0;
-                    if (!inBody)
-                    {
-                        var headersEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
-                        if (headersEnd < 0) continue;
-                        if (!buffer.AsSpan(0, headersEnd).StartsWith("HTTP/1.1 200"u8) && !buffer.AsSpan(0, headersEnd).StartsWith("HTTP/1.0 200"u8))
-                        {
-                            throw new InvalidOperationException(Encoding.ASCII.GetString(buffer, 0, headersEnd));
-                        }
-
-                        inBody = true;
-                        consumed = headersEnd + 4;
-                    }
-
-                    var now = Stopwatch.GetTimestamp();
-                    while (true)
-                    {
-                        var newline = buffer.AsSpan(consumed, filled - consumed).IndexOf((byte)'\n');
-                        if (newline < 0) break;
-                        OnLine(buffer.AsSpan(consumed, newline), now);
-                        consumed += newline + 1;
-                    }
-
-                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-                    filled -= consumed;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (Exception ex) when (ex is SocketException or InvalidOperationException)
-            {
-                Failure ??= ex.Message;
+                if (error != SocketError.Success) Failure ??= error.ToString();
                 Ended = true;
+                Socket.Shutdown(SocketShutdown.Both);
+                return;
             }
-            finally
+
+            Interlocked.Increment(ref _receives);
+            _filled += read;
+            var consumed = 0;
+            if (!_inBody)
             {
-                _ready.TrySetResult();
+                var headersEnd = _buffer.AsSpan(0, _filled).IndexOf("\r\n\r\n"u8);
+                if (headersEnd < 0) return;
+                if (!_buffer.AsSpan(0, headersEnd).StartsWith("HTTP/1.1 200"u8) && !_buffer.AsSpan(0, headersEnd).StartsWith("HTTP/1.0 200"u8))
+                {
+                    Failure ??= Encoding.ASCII.GetString(_buffer, 0, headersEnd);
+                    Ended = true;
+                    return;
+                }
+
+                _inBody = true;
+                consumed = headersEnd + 4;
             }
+
+            while (true)
+            {
+                var newline = _buffer.AsSpan(consumed, _filled - consumed).IndexOf((byte)'\n');
+                if (newline < 0) break;
+                OnLine(_buffer.AsSpan(consumed, newline), now);
+                consumed += newline + 1;
+            }
+
+            _buffer.AsSpan(consumed, _filled - consumed).CopyTo(_buffer);
+            _filled -= consumed;
         }
 
         private void OnLine(ReadOnlySpan<byte> line, long now)
         {
             if (line.StartsWith("event: up-to-date"u8))
             {
-                _ready.TrySetResult();
+                _ready = true;
                 return;
             }
 
