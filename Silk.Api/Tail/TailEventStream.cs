@@ -23,8 +23,9 @@ namespace Silk.Api.Tail;
 /// after entries the <c>types</c> filter left out, so that the last id always names the stream's position;</item>
 /// <item>a comment line after <see cref="TailOptions.HeartbeatSeconds"/> without output.</item>
 /// </list>
-/// It runs until the client leaves, the server stops, or <see cref="TailStreams.EndAllStreams"/>. The stream
-/// reads the log itself (the log is the buffer), so a slow client holds back nobody: at most
+/// It runs until the client leaves, the server stops, or <see cref="TailStreams.EndAllStreams"/>. Once caught up, an
+/// unfiltered stream is fed by the <see cref="TailHub"/> (one read and one encoding for all such streams) until the hub
+/// hands it back. Otherwise the stream reads the log itself (the log is the buffer), so a slow client holds back nobody: at most
 /// <see cref="TailOptions.BufferBytes"/> wait in front of the server's response buffer, and when that stays full
 /// for <see cref="TailOptions.SlowConsumerSeconds"/> the connection is ended; the client resumes from its last id.
 /// </summary>

@@ -11,7 +11,7 @@ namespace Silk.Api.Tail;
 /// Feeds the unfiltered streams that have caught up, from one tail read per pass for all of them: one loop waits on
 /// the store's bell (the writer's commit only rings it: nothing there is proportional to the streams), reads past its
 /// cursor, encodes the messages once into a <see cref="FeedSegment"/>, and writes into each member's response
-/// everything that member is owed, with one flush. A member whose client is slow keeps its place: while its flush is
+/// everything that member is owed (a flush per <see cref="TailOptions.BufferBytes"/>). A member whose client is slow keeps its place: while its flush is
 /// pending it is skipped, and once the flush completes its next write carries all it missed (coalesced). Passes over
 /// many members are spaced (<see cref="PassSpacing"/>), so that a change costs each member a share of one write rather
 /// than a write of its own, at the price of a few milliseconds of delay.
