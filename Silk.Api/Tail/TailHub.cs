@@ -52,6 +52,9 @@ public sealed partial class TailHub : IDisposable
     private readonly List<Member> _waiting = [];
     private readonly CancellationTokenSource _disposing = new();
 
+    // Taken once: the loop may still look at it after the source is disposed.
+    private readonly CancellationToken _stopping;
+
     /// <summary>The hub's newest segment (its position); null while its loop is not running.</summary>
     private FeedSegment? _newest;
 
@@ -70,6 +73,7 @@ public sealed partial class TailHub : IDisposable
         _json = json;
         _options = options.Value;
         _streams = streams;
+        _stopping = _disposing.Token;
     }
 
     /// <summary>Streams fed by the hub now.</summary>
@@ -197,7 +201,7 @@ public sealed partial class TailHub : IDisposable
                 TailBatch batch;
                 try
                 {
-                    batch = await subscription.NextBatchAsync(wait, ReadCount, _disposing.Token);
+                    batch = await subscription.NextBatchAsync(wait, ReadCount, _stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -237,7 +241,7 @@ public sealed partial class TailHub : IDisposable
                 if (batch.Entries.Count == 0 || rest <= TimeSpan.Zero) continue;
                 try
                 {
-                    await Task.Delay(rest, _disposing.Token);
+                    await Task.Delay(rest, _stopping);
                 }
                 catch (OperationCanceledException)
                 {
