@@ -12,61 +12,32 @@ public sealed partial class TailHub
 
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
 
-    /// <summary>Members served under the gate at a time; between slices the pass yields, so that a pass over many members never holds a thread long.</summary>
-    private const int PassSlice = 64;
-
     /// <summary>Members whose last flush had not completed at the end of the last pass.</summary>
     private int _pending;
 
-    /// <summary>The members a pass goes over (the loop's own; reused).</summary>
-    private Member[] _passMembers = [];
-
-    /// <summary>
-    /// One pass over the members as they were at its start (members that joined since are served by the next), in
-    /// slices: the gate is taken for each slice and the pass yields between slices, so that the requests queued behind
-    /// it (a writer's among them) and the sends of the slice's flushes run between them.
-    /// </summary>
-    private async Task PassAsync(int generation)
+    /// <summary>Under the lock: one pass over the members.</summary>
+    private void Pass()
     {
-        int count;
-        long end;
-        lock (_gate)
-        {
-            if (generation != _generation) return;
-            count = _members.Count;
-            if (_passMembers.Length < count) _passMembers = new Member[Math.Max(count, _passMembers.Length * 2)];
-            _members.CopyTo(_passMembers);
-            end = _newest!.End;
-        }
-
+        var end = _newest!.End;
+        var now = Stopwatch.GetTimestamp();
         var pending = 0;
-        for (var from = 0; from < count; from += PassSlice)
+        for (var i = _members.Count - 1; i >= 0; i--)
         {
-            if (from > 0) await Task.Yield();
-            var to = Math.Min(count, from + PassSlice);
-            lock (_gate)
+            var member = _members[i];
+            if (Serve(member, end, now) is { } handback)
             {
-                if (generation != _generation) return;
-                var now = Stopwatch.GetTimestamp();
-                for (var i = from; i < to; i++)
-                {
-                    var member = _passMembers[i];
-                    _passMembers[i] = null!;
-                    if (!member.InHub) continue;
-                    if (Serve(member, end, now) is { } handback)
-                    {
-                        Remove(member);
-                        member.Return(handback);
-                    }
-                    else if (member.Flush is not null)
-                    {
-                        pending++;
-                    }
-                }
+                // Swap-remove: the order of members does not matter.
+                _members[i] = _members[^1];
+                _members.RemoveAt(_members.Count - 1);
+                member.Return(handback);
+            }
+            else if (member.Flush is not null)
+            {
+                pending++;
             }
         }
 
-        lock (_gate) _pending = pending;
+        _pending = pending;
     }
 
     /// <summary>Under the lock: serves one member; a handback when it leaves the hub.</summary>

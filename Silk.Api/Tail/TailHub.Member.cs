@@ -28,9 +28,6 @@ public sealed partial class TailHub
 
         public long LastOutput { get; set; } = lastOutput;
 
-        /// <summary>Among the hub's members (set and read under the hub's gate).</summary>
-        public bool InHub { get; set; }
-
         /// <summary>Its last flush, while it has not completed (the client has not taken the bytes yet).</summary>
         public Task<FlushResult>? Flush { get; set; }
 
