@@ -40,8 +40,8 @@ public sealed partial class TailHub : IDisposable
     /// </summary>
     internal const int WindowBytes = 4 * 1024 * 1024;
 
-    private static readonly TimeSpan SpacingPerMember = TimeSpan.FromMicroseconds(30);
-    private static readonly TimeSpan MaxSpacing = TimeSpan.FromMilliseconds(30);
+    private static readonly TimeSpan SpacingPerMember = TimeSpan.FromMicroseconds(40);
+    private static readonly TimeSpan MaxSpacing = TimeSpan.FromMilliseconds(40);
 
     private readonly SharedTailReads _reads;
     private readonly TailEventJson _json;
@@ -95,10 +95,11 @@ public sealed partial class TailHub : IDisposable
     }
 
     /// <summary>
-    /// The least time between the starts of two passes that deliver entries: 30 µs per member, at most 30 ms. Each
+    /// The least time between the starts of two passes that deliver entries: 40 µs per member, at most 40 ms. Each
     /// member's write is a send (a system call, whose socket processing is most of the fan-out's CPU), so however many
-    /// streams are open the hub makes at most about 33,000 writes a second; with a thousand members each gets at most
-    /// 33 writes a second, each carrying everything since the last. One member is not held back.
+    /// streams are open the hub makes at most about 25,000 writes a second; with a thousand members each gets at most
+    /// 25 writes a second, each carrying everything since the last. One member is not held back. (On the shared 2-core
+    /// VM, 25 and 30 ms left the writer and the fan-out itself short of CPU: fewer events per send, more sends.)
     /// </summary>
     internal static TimeSpan PassSpacing(int members) => TimeSpan.FromTicks(Math.Min(members * SpacingPerMember.Ticks, MaxSpacing.Ticks));
 
@@ -153,7 +154,8 @@ public sealed partial class TailHub : IDisposable
         _caughtUp = true;
         var generation = ++_generation;
         var subscription = new TailSubscription(_reads, _newest.CursorAfter);
-        _ = Task.Run(() => LoopAsync(subscription, generation));
+        // Its own thread: a pass over many members is long, and the thread pool's threads are the writers' (and the sends').
+        new Thread(() => Loop(subscription, generation)) { IsBackground = true, Name = "silk-tail-hub" }.Start();
     }
 
     /// <summary>Under the lock: makes the member a member at the last boundary of the window whose cursor is its own.</summary>
@@ -173,7 +175,7 @@ public sealed partial class TailHub : IDisposable
         return true;
     }
 
-    private async Task LoopAsync(TailSubscription subscription, int generation)
+    private void Loop(TailSubscription subscription, int generation)
     {
         var idle = _options.Heartbeat / 2;
         using (subscription)
@@ -186,7 +188,8 @@ public sealed partial class TailHub : IDisposable
                 TailBatch batch;
                 try
                 {
-                    batch = await subscription.NextBatchAsync(wait, ReadCount, _stopping);
+                    // Waiting blocks only this thread; the bell's ring wakes it.
+                    batch = subscription.NextBatchAsync(wait, ReadCount, _stopping).GetAwaiter().GetResult();
                 }
                 catch (OperationCanceledException)
                 {
@@ -218,15 +221,7 @@ public sealed partial class TailHub : IDisposable
 
                 // Let what comes meanwhile gather, so that the next pass writes it to each member in one go.
                 var rest = spacing - Stopwatch.GetElapsedTime(started);
-                if (batch.Entries.Count == 0 || rest <= TimeSpan.Zero) continue;
-                try
-                {
-                    await Task.Delay(rest, _stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Disposing: the next read ends the loop.
-                }
+                if (batch.Entries.Count > 0 && rest > TimeSpan.Zero) Thread.Sleep(rest);
             }
         }
     }
