@@ -9,6 +9,7 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- http-load      (HTTP API requests/s and p99, 64 connections)
 //   dotnet run -c Release --project Silk.Benchmarks -- storage        (durable writes/s, latency, open time, bytes/entry)
 //   dotnet run -c Release --project Silk.Benchmarks -- sse-load       (GET /tail: SSE subscribers, long-poll wake-up, 100,000-entry log)
+//   dotnet run -c Release --project Silk.Benchmarks -- sse-fanout     (1,000 SSE subscribers in a process of their own: server CPU per event, writer kept)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-compression (wire bytes and time of sync, plain / gzip / br)
 //   dotnet run -c Release --project Silk.Benchmarks -- baseline [ID ...] [--runs N]  (W1-W10 timed as ../shared/oracle/silk-bench times them)
@@ -18,7 +19,7 @@ using Silk.Benchmarks.Reports;
 // Each report ends by itself within the bound it prints (minutes).
 var bounds = new Dictionary<string, double>
 {
-    ["http-load"] = 10, ["sse-load"] = 15, ["rss"] = 10, ["payload-sizes"] = 5, ["storage"] = 20,
+    ["http-load"] = 10, ["sse-load"] = 15, ["sse-fanout"] = 15, ["rss"] = 10, ["payload-sizes"] = 5, ["storage"] = 20,
     ["sync-http"] = 15, ["sync-compression"] = 15, ["import"] = 30, ["baseline"] = 20, ["query"] = 30,
 };
 if (args.FirstOrDefault() is { } report && bounds.TryGetValue(report, out var minutes))
@@ -30,6 +31,8 @@ return args.FirstOrDefault() switch
 {
     "http-load" => await HttpLoadReport.Run(args),
     "sse-load" => await SseLoadReport.Run(args),
+    "sse-fanout" => await SseFanoutReport.Run(args),
+    SseSubscriberProcess.Command => await SseSubscriberProcess.Run(args), // the child process of sse-fanout
     "rss" => MemoryReport.Run(args),
     "payload-sizes" => PayloadSizeReport.Run(),
     "storage" => StorageReport.Run(args),

@@ -23,8 +23,9 @@ namespace Silk.Api.Tail;
 /// after entries the <c>types</c> filter left out, so that the last id always names the stream's position;</item>
 /// <item>a comment line after <see cref="TailOptions.HeartbeatSeconds"/> without output.</item>
 /// </list>
-/// It runs until the client leaves, the server stops, or <see cref="TailStreams.EndAllStreams"/>. The stream
-/// reads the log itself (the log is the buffer), so a slow client holds back nobody: at most
+/// It runs until the client leaves, the server stops, or <see cref="TailStreams.EndAllStreams"/>. Once caught up, an
+/// unfiltered stream is fed by the <see cref="TailHub"/> (one read and one encoding for all such streams) until the hub
+/// hands it back. Otherwise the stream reads the log itself (the log is the buffer), so a slow client holds back nobody: at most
 /// <see cref="TailOptions.BufferBytes"/> wait in front of the server's response buffer, and when that stays full
 /// for <see cref="TailOptions.SlowConsumerSeconds"/> the connection is ended; the client resumes from its last id.
 /// </summary>
@@ -112,13 +113,20 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
                         }
                         else
                         {
+                            if (handback.TooSlow)
+                            {
+                                streams.CountSlowConsumerEnd();
+                                context.Abort();
+                                return;
+                            }
+
                             if (handback.Ended) return;
                             nextJoin = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
                             subscription.Dispose();
                             subscription = new TailSubscription(reads, handback.Cursor);
                             _track.Reset(handback.Cursor);
                             _lastOutput = handback.LastOutput;
-                            if (handback.PendingFlush is { } pending && !await AwaitFlushAsync(pending)) return;
+                            if (handback.PendingFlush is { } pending && !await AwaitFlushAsync(pending, handback.FlushStarted)) return;
                             if (!await WriteChunksAsync(handback.Unwritten) || (_unflushed > 0 && !await FlushAsync())) return;
                             continue;
                         }
@@ -188,7 +196,7 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
             catch (OperationCanceledException)
             {
                 hub.Leave(member);
-                return new TailHub.Handback(cursor, null, ReadOnlyMemory<byte>.Empty, Ended: true, _lastOutput);
+                return new TailHub.Handback(cursor, null, 0, ReadOnlyMemory<byte>.Empty, Ended: true, TooSlow: false, _lastOutput);
             }
         }
 
@@ -274,6 +282,7 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
         {
             _unflushed = 0;
             _lastOutput = Stopwatch.GetTimestamp();
+            streams.CountWrite();
             ValueTask<FlushResult> flush;
             try
             {
@@ -284,15 +293,16 @@ public sealed class TailEventStream : IResult, IStatusCodeHttpResult
                 return ValueTask.FromResult(false);
             }
 
-            return flush.IsCompletedSuccessfully ? ValueTask.FromResult(Goes(flush.Result)) : AwaitFlushAsync(flush.AsTask());
+            return flush.IsCompletedSuccessfully ? ValueTask.FromResult(Goes(flush.Result)) : AwaitFlushAsync(flush.AsTask(), Stopwatch.GetTimestamp());
         }
 
-        /// <summary>Waits for a flush under the slow-consumer limit; false when the stream is over.</summary>
-        private async ValueTask<bool> AwaitFlushAsync(Task<FlushResult> flush)
+        /// <summary>Waits for a flush (started at <paramref name="started"/>) under the slow-consumer limit; false when the stream is over.</summary>
+        private async ValueTask<bool> AwaitFlushAsync(Task<FlushResult> flush, long started)
         {
             try
             {
-                var result = await flush.WaitAsync(options.SlowConsumer, ending);
+                var left = options.SlowConsumer - Stopwatch.GetElapsedTime(started);
+                var result = await flush.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ending);
                 _lastOutput = Stopwatch.GetTimestamp();
                 return Goes(result);
             }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
@@ -9,25 +8,40 @@ using Silk.Core.Wire;
 namespace Silk.Api.Tail;
 
 /// <summary>
-/// Feeds the streams that are caught up and unfiltered from one tail read per change: one loop waits on the
-/// bell, reads past its cursor, encodes the messages once and writes them into every member's response, so a
-/// write costs one wake-up and one read for all of them instead of one per stream.
+/// Feeds the unfiltered streams that have caught up, from one tail read per pass for all of them: one loop waits on
+/// the store's bell (the writer's commit only rings it: nothing there is proportional to the streams), reads past its
+/// cursor, encodes the messages once into a <see cref="FeedSegment"/>, and writes into each member's response
+/// everything that member is owed (a flush per <see cref="TailOptions.BufferBytes"/>). A member whose client is slow keeps its place: while its flush is
+/// pending it is skipped, and once the flush completes its next write carries all it missed (coalesced). Passes over
+/// many members are spaced (<see cref="PassSpacing"/>), so that a change costs each member a share of one write rather
+/// than a write of its own, at the price of a few milliseconds of delay.
 /// <para>
-/// A stream joins (<see cref="Join"/>) when its cursor is the hub's, then hands its response writer over until
-/// the hub gives it back (<see cref="Member.Returned"/>): when a flush does not complete at once (its client
-/// reads slowly; the stream then waits for that flush under its own slow-consumer limit and goes on reading the
-/// log by itself from the cursor it is given), when its connection is gone, or when the log was compacted under
-/// the hub. A stream that ends while a member leaves first (<see cref="Leave"/>), so the hub never touches a
-/// finished response. Every batch the hub reads starts at the cursor where the previous one ended, and a
-/// member joins only at the hub's current cursor, so each member still gets every entry exactly once.
+/// A stream joins (<see cref="Join"/>) when its cursor is one of the hub's message boundaries still in its window
+/// (<see cref="WindowBytes"/>), or waits a little for the hub to reach it, then hands its response writer over until
+/// the hub gives it back (<see cref="Member.Returned"/>): when it falls more than the window behind (it then reads the
+/// log by itself from the cursor it is given: the log is the buffer), when its flush stays pending for the slow-consumer
+/// limit (the stream is then cut off), when its connection is gone, or when the log was compacted under the hub.
+/// A stream that ends while a member leaves first (<see cref="Leave"/>), so the hub never touches a finished response.
+/// Each member goes on from the boundary whose cursor is its own, through messages read one batch after another, so it
+/// still gets every entry exactly once.
 /// </para>
 /// </summary>
-public sealed class TailHub : IDisposable
+public sealed partial class TailHub : IDisposable
 {
     /// <summary>How long a stream waits to join when it is ahead of the hub (the hub has not read the latest change yet).</summary>
-    private static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(250);
 
-    private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
+    /// <summary>Entries the hub reads at once.</summary>
+    private const int ReadCount = 1000;
+
+    /// <summary>
+    /// Bytes of messages the hub keeps behind its newest one: a member further behind is handed back to read the log by
+    /// itself, and a stream joins only within it. Members share these bytes, so this bounds the hub's memory.
+    /// </summary>
+    internal const int WindowBytes = 4 * 1024 * 1024;
+
+    private static readonly TimeSpan SpacingPerMember = TimeSpan.FromMicroseconds(40);
+    private static readonly TimeSpan MaxSpacing = TimeSpan.FromMilliseconds(40);
 
     private readonly SharedTailReads _reads;
     private readonly TailEventJson _json;
@@ -38,9 +52,14 @@ public sealed class TailHub : IDisposable
     private readonly List<Member> _waiting = [];
     private readonly CancellationTokenSource _disposing = new();
 
-    /// <summary>The hub's position; null while its loop is not running.</summary>
-    private IReadOnlyList<Hash>? _cursor;
-    private TailSubscription? _subscription;
+    // Taken once: the loop may still look at it after the source is disposed.
+    private readonly CancellationToken _stopping;
+
+    /// <summary>The hub's newest segment (its position); null while its loop is not running.</summary>
+    private FeedSegment? _newest;
+
+    /// <summary>The oldest segment of the window, where joining streams are looked for.</summary>
+    private FeedSegment? _oldest;
     private bool _caughtUp;
     private int _generation;
 
@@ -54,6 +73,7 @@ public sealed class TailHub : IDisposable
         _json = json;
         _options = options.Value;
         _streams = streams;
+        _stopping = _disposing.Token;
     }
 
     /// <summary>Streams fed by the hub now.</summary>
@@ -65,9 +85,27 @@ public sealed class TailHub : IDisposable
         }
     }
 
+    /// <summary>Members whose client has not taken their last write yet: they keep their place and get all they missed in their next write.</summary>
+    public int Lagging
+    {
+        get
+        {
+            lock (_gate) return _members.Count(m => m.Flush is { IsCompleted: false });
+        }
+    }
+
     /// <summary>
-    /// Asks to feed a stream that is caught up at <paramref name="cursor"/> (it has sent everything up to there, and
-    /// its client's last id is that cursor). Null when the hub is elsewhere: the stream goes on by itself.
+    /// The least time between the starts of two passes that deliver entries: 40 µs per member, at most 40 ms. Each
+    /// member's write is a send (a system call, whose socket processing is most of the fan-out's CPU), so however many
+    /// streams are open the hub makes at most about 25,000 writes a second; with a thousand members each gets at most
+    /// 25 writes a second, each carrying everything since the last. One member is not held back. (On the shared 2-core
+    /// VM, 25 and 30 ms left the writer and the fan-out itself short of CPU: fewer events per send, more sends.)
+    /// </summary>
+    internal static TimeSpan PassSpacing(int members) => TimeSpan.FromTicks(Math.Min(members * SpacingPerMember.Ticks, MaxSpacing.Ticks));
+
+    /// <summary>
+    /// Asks to feed a stream that is caught up at <paramref name="cursor"/> (it has sent everything up to there, and its
+    /// client's last id is that cursor). Null when the hub does not reach that cursor soon: the stream goes on by itself.
     /// </summary>
     internal async Task<Member?> Join(PipeWriter output, IReadOnlyList<Hash> cursor, long lastOutput, CancellationToken ending)
     {
@@ -75,35 +113,10 @@ public sealed class TailHub : IDisposable
         lock (_gate)
         {
             if (_disposing.IsCancellationRequested) return null;
-            if (_cursor is null) Start(cursor);
-            if (Same(_cursor!, cursor))
-            {
-                _members.Add(member);
-                return member;
-            }
-        }
+            if (_newest is null) Start(cursor);
+            if (TryPlace(member)) return member;
 
-        // Not at the hub's cursor. When something is already past this stream's cursor, the stream is behind and
-        // reads on by itself; otherwise the hub is behind (it has not read the change this stream just sent): wait a
-        // little for it to get here.
-        try
-        {
-            if (_reads.Read(cursor, 1).Entries.Count > 0) return null;
-        }
-        catch (TailCursorStaleException)
-        {
-            return null;
-        }
-
-        lock (_gate)
-        {
-            if (_cursor is null) return null;
-            if (Same(_cursor, cursor))
-            {
-                _members.Add(member);
-                return member;
-            }
-
+            // Not in the window: the hub is behind (it has not read the change this stream just sent); wait a little for it.
             _waiting.Add(member);
         }
 
@@ -118,7 +131,7 @@ public sealed class TailHub : IDisposable
             {
                 if (_waiting.Remove(member)) return null;
 
-                // Promoted meanwhile, unless the hub stopped and dropped it.
+                // Placed meanwhile, unless the hub stopped and dropped it.
                 return _members.Contains(member) ? member : null;
             }
         }
@@ -137,26 +150,46 @@ public sealed class TailHub : IDisposable
     /// <summary>Under the lock: a loop reading from <paramref name="cursor"/> (the first member's, at most as new as the store's).</summary>
     private void Start(IReadOnlyList<Hash> cursor)
     {
-        _cursor = cursor.ToArray();
+        _newest = _oldest = FeedSegment.Anchor(cursor.ToArray());
         _caughtUp = true;
-        _subscription = new TailSubscription(_reads, _cursor);
         var generation = ++_generation;
-        var subscription = _subscription;
-        _ = Task.Run(() => LoopAsync(subscription, generation));
+        var subscription = new TailSubscription(_reads, _newest.CursorAfter);
+        // Its own thread: a pass over many members is long, and the thread pool's threads are the writers' (and the sends').
+        new Thread(() => Loop(subscription, generation)) { IsBackground = true, Name = "silk-tail-hub" }.Start();
     }
 
-    private async Task LoopAsync(TailSubscription subscription, int generation)
+    /// <summary>Under the lock: makes the member a member at the last boundary of the window whose cursor is its own.</summary>
+    private bool TryPlace(Member member)
     {
-        var heartbeat = _options.Heartbeat;
-        var check = heartbeat / 2;
+        FeedSegment? found = null;
+        var offset = -1;
+        for (var segment = _oldest; segment is not null; segment = segment.Next)
+        {
+            var at = segment.Find(member.Cursor);
+            if (at >= 0) (found, offset) = (segment, at);
+        }
+
+        if (found is null) return false;
+        member.PlaceAt(found, offset);
+        _members.Add(member);
+        return true;
+    }
+
+    private void Loop(TailSubscription subscription, int generation)
+    {
+        var idle = _options.Heartbeat / 2;
         using (subscription)
         {
             while (true)
             {
+                TimeSpan wait;
+                lock (_gate) wait = _pending > 0 ? PendingCheck : idle;
+
                 TailBatch batch;
                 try
                 {
-                    batch = await subscription.NextBatchAsync(check, 1000, _disposing.Token);
+                    // Waiting blocks only this thread; the bell's ring wakes it.
+                    batch = subscription.NextBatchAsync(wait, ReadCount, _stopping).GetAwaiter().GetResult();
                 }
                 catch (OperationCanceledException)
                 {
@@ -170,162 +203,66 @@ public sealed class TailHub : IDisposable
                     return;
                 }
 
+                var started = Stopwatch.GetTimestamp();
+                TimeSpan spacing;
                 lock (_gate)
                 {
                     if (generation != _generation) return;
-                    if (batch.Entries.Count > 0) Deliver(batch);
-                    PromoteWaiting();
-                    SendHeartbeats(heartbeat);
+                    if (batch.Entries.Count > 0) Append(batch);
+                    Pass();
                     if (_members.Count == 0 && _waiting.Count == 0)
                     {
                         Stop(generation, ended: false);
                         return;
                     }
+
+                    spacing = PassSpacing(_members.Count);
                 }
+
+                // Let what comes meanwhile gather, so that the next pass writes it to each member in one go.
+                var rest = spacing - Stopwatch.GetElapsedTime(started);
+                if (batch.Entries.Count > 0 && rest > TimeSpan.Zero) Thread.Sleep(rest);
             }
         }
     }
 
-    /// <summary>Under the lock: every member gets the batch (and up-to-date when the hub caught up again).</summary>
-    private void Deliver(TailBatch batch)
+    /// <summary>Under the lock: encodes the batch as the newest segment, trims the window, and places the streams waiting for it.</summary>
+    private void Append(TailBatch batch)
     {
-        var frames = SseFrames.Entries(batch.Entries, new CursorTrack(_cursor!), _json);
-        if (batch.UpToDate && !_caughtUp)
-        {
-            var buffer = new ArrayBufferWriter<byte>(frames.Length + 256);
-            buffer.Write(frames);
-            SseFrames.UpToDate(buffer, batch.Cursor);
-            frames = buffer.WrittenSpan.ToArray();
-        }
-
-        _cursor = batch.Cursor;
+        var upToDate = batch.UpToDate && !_caughtUp;
         _caughtUp = batch.UpToDate;
-        for (var i = _members.Count - 1; i >= 0; i--)
-        {
-            var member = _members[i];
-            if (!Send(member, frames))
-            {
-                _members.RemoveAt(i);
-                continue;
-            }
+        var segment = _newest!.Append(batch, upToDate, _json);
+        _newest = segment;
+        while (_oldest!.Next is not null && segment.End - _oldest.End > WindowBytes) _oldest = _oldest.Next;
 
-            _streams.CountEvents(batch.Entries.Count);
-        }
-    }
-
-    /// <summary>Under the lock: waiting streams whose cursor the hub has now reached become members.</summary>
-    private void PromoteWaiting()
-    {
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
             var member = _waiting[i];
-            if (!Same(_cursor!, member.Cursor)) continue;
+            var offset = segment.Find(member.Cursor);
+            if (offset < 0) continue;
             _waiting.RemoveAt(i);
+            member.PlaceAt(segment, offset);
             _members.Add(member);
             member.Joined.TrySetResult();
         }
     }
 
-    private void SendHeartbeats(TimeSpan heartbeat)
-    {
-        var now = Stopwatch.GetTimestamp();
-        for (var i = _members.Count - 1; i >= 0; i--)
-        {
-            var member = _members[i];
-            if (Stopwatch.GetElapsedTime(member.LastOutput, now) < heartbeat) continue;
-            if (!Send(member, Heartbeat)) _members.RemoveAt(i);
-        }
-    }
-
-    /// <summary>
-    /// Under the lock: writes to a member and flushes. False when the member was handed back: its flush is
-    /// pending (the stream waits for it) or its connection is gone.
-    /// </summary>
-    private bool Send(Member member, byte[] frames)
-    {
-        try
-        {
-            var first = Math.Min(frames.Length, _options.BufferBytes);
-            member.Output.Write(frames.AsSpan(0, first));
-            var rest = frames.AsMemory(first);
-            var flush = member.Output.FlushAsync(CancellationToken.None);
-            if (flush.IsCompletedSuccessfully && rest.IsEmpty)
-            {
-                var result = flush.Result;
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    member.Return(new Handback(_cursor!, null, ReadOnlyMemory<byte>.Empty, Ended: true, member.LastOutput));
-                    return false;
-                }
-
-                member.LastOutput = Stopwatch.GetTimestamp();
-                return true;
-            }
-
-            // Its client is slow, or the messages are larger than its buffer: the stream takes over from here.
-            member.Return(new Handback(_cursor!, flush.AsTask(), rest, Ended: false, Stopwatch.GetTimestamp()));
-            return false;
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            member.Return(new Handback(_cursor!, null, ReadOnlyMemory<byte>.Empty, Ended: true, member.LastOutput));
-            return false;
-        }
-    }
-
-    /// <summary>Under the lock: the loop stops; members are handed back (their streams end when <paramref name="ended"/>).</summary>
+    /// <summary>Under the lock: the loop stops; members are handed back where they are (their streams end when <paramref name="ended"/>).</summary>
     private void Stop(int generation, bool ended)
     {
         if (generation != _generation) return;
-        foreach (var member in _members) member.Return(new Handback(_cursor!, null, ReadOnlyMemory<byte>.Empty, ended, member.LastOutput));
+        foreach (var member in _members) member.Return(member.HandbackHere(ended));
         foreach (var member in _waiting) member.Joined.TrySetCanceled();
         _members.Clear();
         _waiting.Clear();
-        _cursor = null;
-        _subscription = null;
+        _pending = 0;
+        _newest = _oldest = null;
         _generation++;
-    }
-
-    private static bool Same(IReadOnlyList<Hash> a, IReadOnlyList<Hash> b)
-    {
-        if (a.Count != b.Count) return false;
-        for (var i = 0; i < a.Count; i++)
-        {
-            if (a[i] != b[i]) return false;
-        }
-
-        return true;
     }
 
     public void Dispose()
     {
         _disposing.Cancel();
         _disposing.Dispose();
-    }
-
-    /// <summary>
-    /// What the hub hands back: the cursor the stream is at (everything up to it was written to its output), a flush
-    /// still in progress and bytes not yet written (both the stream's to finish), and whether the stream must end.
-    /// </summary>
-    internal sealed record Handback(IReadOnlyList<Hash> Cursor, Task<FlushResult>? PendingFlush, ReadOnlyMemory<byte> Unwritten, bool Ended, long LastOutput);
-
-    /// <summary>A stream fed by the hub.</summary>
-    internal sealed class Member(PipeWriter output, IReadOnlyList<Hash> cursor, long lastOutput)
-    {
-        private readonly TaskCompletionSource<Handback> _returned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public PipeWriter Output { get; } = output;
-
-        /// <summary>The cursor it asked to join at.</summary>
-        public IReadOnlyList<Hash> Cursor { get; } = cursor;
-
-        public long LastOutput { get; set; } = lastOutput;
-
-        public TaskCompletionSource Joined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes when the hub hands the stream back.</summary>
-        public Task<Handback> Returned => _returned.Task;
-
-        public void Return(Handback handback) => _returned.TrySetResult(handback);
     }
 }

@@ -19,6 +19,7 @@ public sealed class TailStreams : IDisposable
     private long _openLongPolls;
     private long _slowConsumerEnds;
     private long _eventsSent;
+    private long _writes;
 
     public TailStreams(IMeterFactory? meterFactory = null)
     {
@@ -28,6 +29,7 @@ public sealed class TailStreams : IDisposable
         _meter.CreateObservableUpDownCounter("silk.tail.open_long_polls", () => OpenLongPolls, description: "GET /tail long polls in progress.");
         _meter.CreateObservableCounter("silk.tail.slow_consumer_ends", () => SlowConsumerEnds, description: "Event streams ended because the client did not read.");
         _meter.CreateObservableCounter("silk.tail.events_sent", () => EventsSent, description: "Entry events written to event streams.");
+        _meter.CreateObservableCounter("silk.tail.writes", () => Writes, description: "Writes (flushes) to event streams; events_sent per write tells how much the fan-out coalesces.");
     }
 
     /// <summary>Event streams open now.</summary>
@@ -41,6 +43,9 @@ public sealed class TailStreams : IDisposable
 
     /// <summary>Entry events written to streams so far.</summary>
     public long EventsSent => Interlocked.Read(ref _eventsSent);
+
+    /// <summary>Writes (flushes) to event streams so far: a write carries every event its stream was owed.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
 
     /// <summary>Ends every open stream as if the server chose to: each response completes normally and its client reconnects.</summary>
     public void EndAllStreams()
@@ -92,6 +97,8 @@ public sealed class TailStreams : IDisposable
     internal void CountSlowConsumerEnd() => Interlocked.Increment(ref _slowConsumerEnds);
 
     internal void CountEvents(int count) => Interlocked.Add(ref _eventsSent, count);
+
+    internal void CountWrite() => Interlocked.Increment(ref _writes);
 
     public void Dispose() => _meter?.Dispose();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -51,16 +52,42 @@ internal sealed record SseMessage(string? Event, string? Id, string? Data, strin
 /// <summary>A minimal <c>text/event-stream</c> parser (line by line, per the HTML standard's field rules).</summary>
 internal sealed class SseReader : IAsyncDisposable
 {
-    private readonly HttpResponseMessage _response;
+    private readonly HttpResponseMessage? _response;
     private readonly StreamReader _reader;
 
-    private SseReader(HttpResponseMessage response, Stream body)
+    private SseReader(HttpResponseMessage? response, Stream body)
     {
         _response = response;
         _reader = new StreamReader(body, Encoding.UTF8);
     }
 
-    public HttpResponseMessage Response => _response;
+    public HttpResponseMessage Response => _response ?? throw new InvalidOperationException("a raw stream has no response message");
+
+    /// <summary>
+    /// Opens <c>GET path</c> as an event stream over a raw HTTP/1.0 connection (the body then comes without chunk
+    /// framing) whose socket has a receive buffer of <paramref name="receiveBufferSize"/> bytes, so that a test can
+    /// stop reading and make the server's output back up. The reader owns the socket.
+    /// </summary>
+    public static async Task<SseReader> OpenRawAsync(Uri server, string path, int receiveBufferSize, CancellationToken ct)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = receiveBufferSize };
+        await socket.ConnectAsync(server.Host, server.Port, ct);
+        var body = new NetworkStream(socket, ownsSocket: true);
+        await body.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.0\r\nHost: {server.Authority}\r\nAccept: {TailEventStream.MediaType}\r\n\r\n"), ct);
+
+        // The status line and headers, a byte at a time, so that nothing of the body is read ahead.
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (head.Count < 4 || head[^4] != '\r' || head[^3] != '\n' || head[^2] != '\r' || head[^1] != '\n')
+        {
+            if (await body.ReadAsync(one, ct) == 0) throw new InvalidOperationException("the server closed the connection before its headers");
+            head.Add(one[0]);
+        }
+
+        var headers = Encoding.ASCII.GetString([.. head]);
+        Assert.StartsWith("HTTP/1.1 200", headers, StringComparison.Ordinal);
+        return new SseReader(null, body);
+    }
 
     /// <summary>Opens <c>GET path</c> as an event stream; returns the reader, or throws with the body when the status is not 200.</summary>
     public static async Task<SseReader> OpenAsync(HttpClient client, string path, string? lastEventId = null, CancellationToken ct = default)
@@ -152,7 +179,7 @@ internal sealed class SseReader : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _reader.Dispose();
-        _response.Dispose();
+        _response?.Dispose();
         await Task.CompletedTask;
     }
 }
