@@ -12,11 +12,12 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-http      (peer sync over HTTP against real servers)
 //   dotnet run -c Release --project Silk.Benchmarks -- sync-compression (wire bytes and time of sync, plain / gzip / br)
 //   dotnet run -c Release --project Silk.Benchmarks -- import         (POST /import of 1,000,000 NDJSON lines: lines/s, server memory)
+//   dotnet run -c Release --project Silk.Benchmarks -- scale          (one server at 10,000, 100,000, 1,000,000 entries: restart, reads, writes, sync)
 // Each report ends by itself within the bound it prints (minutes).
 var bounds = new Dictionary<string, double>
 {
     ["http-load"] = 10, ["sse-load"] = 15, ["rss"] = 10, ["payload-sizes"] = 5, ["storage"] = 20,
-    ["sync-http"] = 15, ["sync-compression"] = 15, ["import"] = 30,
+    ["sync-http"] = 15, ["sync-compression"] = 15, ["import"] = 30, ["scale"] = 60,
 };
 if (args.FirstOrDefault() is { } report && bounds.TryGetValue(report, out var minutes))
 {
@@ -33,6 +34,7 @@ return args.FirstOrDefault() switch
     "sync-http" => SyncHttpReport.Run(),
     "sync-compression" => SyncCompressionReport.Run(),
     "import" => ImportReport.Run(args),
+    "scale" => ScaleReport.Run(args),
     _ => Run(args),
 };
 

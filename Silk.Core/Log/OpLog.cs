@@ -29,6 +29,10 @@ public sealed partial class OpLog
     private readonly List<Record> _arrival = [];
     private long _firstSequence;
 
+    // Entries carrying refs (reserved by the original, never written by it): walks that rely on parents
+    // having smaller sequences than their children are only valid while there are none.
+    private int _entriesWithRefs;
+
     private sealed class Record(Entry entry, long sequence, int headCountAfter)
     {
         public Entry Entry { get; } = entry;
@@ -167,6 +171,7 @@ public sealed partial class OpLog
         _records.Clear();
         _heads.Clear();
         _arrival.Clear();
+        _entriesWithRefs = 0;
         // Sequences keep growing across a replacement so that no old cursor can alias a new entry.
         _firstSequence = next;
         Insert(checkpoint);
@@ -188,6 +193,7 @@ public sealed partial class OpLog
 
         _records.Add(hash, record);
         _arrival.Add(record);
+        if (entry.Refs.Count > 0) _entriesWithRefs++;
     }
 
     /// <summary>The entry's local arrival sequence.</summary>

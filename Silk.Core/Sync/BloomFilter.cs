@@ -80,6 +80,9 @@ public sealed class BloomFilter
         return true;
     }
 
+    /// <summary>An independent copy (same bits, dimensions and count).</summary>
+    public BloomFilter Copy() => new((ulong[])_words.Clone(), NumBits, NumHashes, Count);
+
     /// <summary>Union with a filter of the same dimensions.</summary>
     public void Merge(BloomFilter other)
     {
