@@ -65,6 +65,13 @@ public sealed partial class OpLog
         Insert(root);
     }
 
+    /// <summary>Makes room for <paramref name="entries"/> entries in all (reopening a store appends them in one go).</summary>
+    public void EnsureCapacity(int entries)
+    {
+        _records.EnsureCapacity(entries);
+        _arrival.EnsureCapacity(entries);
+    }
+
     /// <summary>Number of entries, the root included.</summary>
     public int Count => _records.Count;
 
