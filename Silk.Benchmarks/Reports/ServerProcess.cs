@@ -69,6 +69,32 @@ internal sealed class ServerProcess : IDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
+    /// <summary>CPU time the process has used so far (user + system, /proc/&lt;pid&gt;/stat).</summary>
+    public TimeSpan CpuTime()
+    {
+        // The command (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        var stat = File.ReadAllText($"/proc/{ProcessId}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+    }
+
+    /// <summary>Waits until the process uses under 5 % of a core over a second (at most <paramref name="limit"/>); returns how long that took.</summary>
+    public async Task<TimeSpan> WaitIdleAsync(TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        var before = CpuTime();
+        while (clock.Elapsed < limit)
+        {
+            await Task.Delay(1000);
+            var now = CpuTime();
+            if (now - before < TimeSpan.FromMilliseconds(50)) break;
+            before = now;
+        }
+
+        return clock.Elapsed;
+    }
+
     /// <summary>Stops the server as a service manager does (SIGTERM: a graceful shutdown) and waits until it has exited.</summary>
     public void Stop(TimeSpan timeout)
     {

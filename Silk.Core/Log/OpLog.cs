@@ -109,6 +109,9 @@ public sealed partial class OpLog
 
     public Entry? Get(Hash hash) => _records.TryGetValue(hash, out var r) ? r.Entry : null;
 
+    /// <summary>The hash of the entry at <paramref name="index"/> in arrival order (0 … <see cref="Count"/> - 1).</summary>
+    internal Hash HashAt(int index) => _arrival[index].Entry.Hash;
+
     /// <summary>Every entry in arrival order.</summary>
     public IEnumerable<Entry> InArrivalOrder => _arrival.Select(r => r.Entry);
 

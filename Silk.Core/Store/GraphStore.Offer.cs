@@ -35,8 +35,7 @@ public sealed partial class GraphStore
         lock (_offerBuild)
         {
             if (_offer is { } built && built.NextSequence == next && built.PhysicalMs == clock.PhysicalMs && built.Logical == clock.Logical) return built;
-            var bloom = BloomFilter.Create(Math.Max((ulong)_log.Count, SyncLimits.BloomMinimumItems), SyncLimits.BloomFalsePositiveRate);
-            foreach (var entry in _log.InArrivalOrder) bloom.Insert(entry.Hash);
+            var bloom = BloomFilter.Build(Math.Max((ulong)_log.Count, SyncLimits.BloomMinimumItems), SyncLimits.BloomFalsePositiveRate, _log.Count, _log.HashAt);
             var offer = new SyncOffer(SyncLimits.ProtocolVersion, _log.Heads, bloom, clock.PhysicalMs, clock.Logical);
             var fresh = new CachedOffer(next, clock.PhysicalMs, clock.Logical, offer, offer.ToBytes());
             Volatile.Write(ref _offer, fresh);
