@@ -55,7 +55,7 @@ public sealed class BloomFilter
 
     public void Insert(Hash hash)
     {
-        Set(_words, NumBits, NumHashes, hash);
+        Set(_words, NumBits, NumHashes, hash.LittleEndianWord0, hash.LittleEndianWord1);
         Count++;
     }
 
@@ -70,6 +70,29 @@ public sealed class BloomFilter
     public static BloomFilter Build(ulong expectedItems, double falsePositiveRate, int count, Func<int, Hash> hashAt)
     {
         ArgumentNullException.ThrowIfNull(hashAt);
+        return Build(expectedItems, falsePositiveRate, count, (words, bits, hashes, i) =>
+        {
+            var hash = hashAt(i);
+            Set(words, bits, hashes, hash.LittleEndianWord0, hash.LittleEndianWord1);
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="Build(ulong, double, int, Func{int, Hash})"/> from probe seeds: <paramref name="seeds"/>[2i] and
+    /// [2i + 1] are the little-endian words 0 and 1 of hash i (<see cref="Hash.LittleEndianWord0"/>, <see cref="Hash.LittleEndianWord1"/>),
+    /// one contiguous array to read instead of one object per hash.
+    /// </summary>
+    internal static BloomFilter Build(ulong expectedItems, double falsePositiveRate, ulong[] seeds, int count)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(2L * count, seeds.LongLength);
+        return Build(expectedItems, falsePositiveRate, count, (words, bits, hashes, i) => Set(words, bits, hashes, seeds[2 * i], seeds[(2 * i) + 1]));
+    }
+
+    private delegate void SetOne(ulong[] words, ulong numBits, uint numHashes, int index);
+
+    private static BloomFilter Build(ulong expectedItems, double falsePositiveRate, int count, SetOne set)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var (bits, hashes) = Dimensions(expectedItems, falsePositiveRate);
         var length = (int)((bits + 63) / 64);
@@ -79,7 +102,7 @@ public sealed class BloomFilter
         {
             var mine = new ulong[length];
             var end = (int)((long)count * (part + 1) / parts);
-            for (var i = (int)((long)count * part / parts); i < end; i++) Set(mine, bits, hashes, hashAt(i));
+            for (var i = (int)((long)count * part / parts); i < end; i++) set(mine, bits, hashes, i);
             words[part] = mine;
         });
         for (var part = 1; part < parts; part++)
@@ -91,10 +114,8 @@ public sealed class BloomFilter
         return new BloomFilter(words[0], bits, hashes, (ulong)count);
     }
 
-    private static void Set(ulong[] words, ulong numBits, uint numHashes, Hash hash)
+    private static void Set(ulong[] words, ulong numBits, uint numHashes, ulong h1, ulong h2)
     {
-        var h1 = hash.LittleEndianWord0;
-        var h2 = hash.LittleEndianWord1;
         for (ulong i = 0; i < numHashes; i++)
         {
             var idx = unchecked(h1 + (i * h2) + (i * i)) % numBits;

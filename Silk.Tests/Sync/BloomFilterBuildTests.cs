@@ -22,6 +22,8 @@ public class BloomFilterBuildTests
         foreach (var hash in hashes) oneByOne.Insert(hash);
         var built = BloomFilter.Build(expected, 0.01, count, i => hashes[i]);
         Assert.Equal(oneByOne.ToBytes(), built.ToBytes());
+        var seeds = hashes.SelectMany(h => new[] { h.LittleEndianWord0, h.LittleEndianWord1 }).Concat([0UL, 0UL]).ToArray();
+        Assert.Equal(oneByOne.ToBytes(), BloomFilter.Build(expected, 0.01, seeds, count).ToBytes());
         Assert.All(hashes.Take(1000), h => Assert.True(built.MightContain(h)));
     }
 }
