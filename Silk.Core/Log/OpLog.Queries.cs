@@ -183,13 +183,13 @@ public sealed partial class OpLog
     /// <summary>
     /// Entries that are not ancestors-or-self of <paramref name="starts"/> (what a log whose heads are
     /// those lacks), in arrival order. This runs for every delta payload, so it costs what lies between the
-    /// two frontiers, not the log: see <see cref="NotAncestorsNearHeads"/> (not used here until it agrees with the marking on every history: SyncOfferCacheTests found a delta it left short). Walks that would visit a large
+    /// two frontiers, not the log: see <see cref="NotAncestorsNearHeads"/>. Walks that would visit a large
     /// part of the log (a peer far behind) mark arrival indexes over the whole log instead, which is cheaper then.
     /// </summary>
     internal List<Entry> NotAncestorsOf(IEnumerable<Hash> starts)
     {
         var known = starts as IReadOnlyCollection<Hash> ?? starts.ToList();
-        return NotAncestorsByMarking(known);
+        return (_entriesWithRefs == 0 ? NotAncestorsNearHeads(known, _arrival.Count / 8) : null) ?? NotAncestorsByMarking(known);
     }
 
     internal List<Entry> NotAncestorsByMarking(IEnumerable<Hash> starts)
