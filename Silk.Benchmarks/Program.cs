@@ -16,12 +16,11 @@ using Silk.Benchmarks.Reports;
 //   dotnet run -c Release --project Silk.Benchmarks -- import         (POST /import of 1,000,000 NDJSON lines: lines/s, server memory)
 //   dotnet run -c Release --project Silk.Benchmarks -- query [SIZE ...] (indexed vs scanned queries at 10,000 / 100,000 / 1,000,000 nodes)
 //   dotnet run -c Release --project Silk.Benchmarks -- --filter '*IndexedWriteWorkloads*'  (W1 and W4 with two indexes declared)
-//   dotnet run -c Release --project Silk.Benchmarks -- scale          (one server at 10,000, 100,000, 1,000,000 entries: restart, reads, writes, sync)
 // Each report ends by itself within the bound it prints (minutes).
 var bounds = new Dictionary<string, double>
 {
     ["http-load"] = 10, ["sse-load"] = 15, ["sse-fanout"] = 15, ["rss"] = 10, ["payload-sizes"] = 5, ["storage"] = 20,
-    ["sync-http"] = 15, ["sync-compression"] = 15, ["import"] = 30, ["baseline"] = 20, ["query"] = 30, ["scale"] = 60,
+    ["sync-http"] = 15, ["sync-compression"] = 15, ["import"] = 30, ["baseline"] = 20, ["query"] = 30,
 };
 if (args.FirstOrDefault() is { } report && bounds.TryGetValue(report, out var minutes))
 {
@@ -42,7 +41,6 @@ return args.FirstOrDefault() switch
     "import" => ImportReport.Run(args),
     "baseline" => BaselineReport.Run(args),
     "query" => QueryReport.Run(args),
-    "scale" => ScaleReport.Run(args),
     _ => Run(args),
 };
 

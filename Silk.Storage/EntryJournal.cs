@@ -140,7 +140,7 @@ internal sealed class EntryJournal : IDisposable
         var offset = 0;
         while (offset < read && TryRecordAt(span, offset, _generation, out var body))
         {
-            records.Add(Decode(data, offset + RecordHeaderSize + BodyPrefix, body.Length, HeaderSize + offset));
+            records.Add(Decode(body, HeaderSize + offset));
             offset += RecordHeaderSize + BodyPrefix + body.Length;
         }
 
@@ -208,10 +208,22 @@ internal sealed class EntryJournal : IDisposable
 
     public static byte[] EncodeEntries(IReadOnlyList<StoredEntry> batch)
     {
-        var record = new byte[RecordHeaderSize + BodyPrefix + 1 + StoredEntryList.EncodedSize(batch)];
+        var size = RecordHeaderSize + BodyPrefix + 1 + 4;
+        foreach (var entry in batch) size += 8 + Hash.Size + 4 + entry.Bytes.Length;
+        var record = new byte[size];
         var body = record.AsSpan(RecordHeaderSize + BodyPrefix);
         body[0] = KindEntries;
-        StoredEntryList.Write(body[1..], batch);
+        BinaryPrimitives.WriteInt32LittleEndian(body[1..], batch.Count);
+        var at = 5;
+        foreach (var entry in batch)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(body[at..], entry.Sequence);
+            entry.Hash.CopyTo(body[(at + 8)..]);
+            BinaryPrimitives.WriteInt32LittleEndian(body[(at + 8 + Hash.Size)..], entry.Bytes.Length);
+            entry.Bytes.Span.CopyTo(body[(at + 12 + Hash.Size)..]);
+            at += 12 + Hash.Size + entry.Bytes.Length;
+        }
+
         return record;
     }
 
@@ -271,17 +283,28 @@ internal sealed class EntryJournal : IDisposable
         return null;
     }
 
-    /// <summary>Decodes the record body at <paramref name="offset"/> of <paramref name="data"/> (entries keep slices of it).</summary>
-    private JournalRecord Decode(byte[] data, int offset, int length, long position)
+    private JournalRecord Decode(ReadOnlySpan<byte> body, long position)
     {
-        var body = data.AsSpan(offset, length);
         try
         {
             switch (body[0])
             {
                 case KindEntries:
                 {
-                    if (StoredEntryList.Read(data, offset + 1, length - 1) is not { } entries) break;
+                    var count = BinaryPrimitives.ReadInt32LittleEndian(body[1..]);
+                    var entries = new StoredEntry[count];
+                    var at = 5;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var sequence = BinaryPrimitives.ReadInt64LittleEndian(body[at..]);
+                        var hash = Hash.FromBytes(body.Slice(at + 8, Hash.Size));
+                        var length = BinaryPrimitives.ReadInt32LittleEndian(body[(at + 8 + Hash.Size)..]);
+                        var bytes = body.Slice(at + 12 + Hash.Size, length).ToArray();
+                        entries[i] = new StoredEntry(sequence, hash, bytes);
+                        at += 12 + Hash.Size + length;
+                    }
+
+                    if (at != body.Length) break;
                     return new EntriesRecord(entries);
                 }
 

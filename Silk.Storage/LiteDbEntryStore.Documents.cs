@@ -69,7 +69,6 @@ public sealed partial class LiteDbEntryStore
     private int Apply(IReadOnlyList<JournalRecord> records, bool replay)
     {
         var entries = 0;
-        var committed = new List<StoredEntry>();
         InTransaction(() =>
         {
             // New entries go in with one bulk insert per transaction (about 1.5x the rate of one call each).
@@ -94,7 +93,6 @@ public sealed partial class LiteDbEntryStore
                         }
 
                         entries += batch.Entries.Count;
-                        committed.AddRange(batch.Entries);
                         break;
                     case MetadataRecord meta:
                         if (meta.Value is null) _meta.Delete(meta.Key);
@@ -125,7 +123,6 @@ public sealed partial class LiteDbEntryStore
 
             SaveState();
         });
-        if (committed.Count > 0) WriteImage(() => _image.Append(committed));
         return entries;
     }
 
@@ -173,47 +170,6 @@ public sealed partial class LiteDbEntryStore
     }
 
     private static string ChunkId(Hash hash, int part) => $"{hash.ToHex()}:{part}";
-
-    /// <summary>Holding the db lock: the entries from a current image that agrees with LiteDB's state, else null.</summary>
-    private List<StoredEntry>? LoadFromImage()
-    {
-        var sealedEntries = _sealedEntries;
-        _sealedEntries = null;
-        if (!_image.Current || _image.Count != _count || _image.LastSequence != _lastSequence) return null;
-        try
-        {
-            var entries = sealedEntries is not null && sealedEntries.Count == _count ? sealedEntries : _image.ReadAll();
-            LoadedFromImage = true;
-            return entries;
-        }
-        catch (IOException)
-        {
-            _image.Invalidate();
-            return null;
-        }
-    }
-
-    /// <summary>Holding the db lock: every entry from LiteDB, and the image written anew from them.</summary>
-    private List<StoredEntry> LoadAndImage()
-    {
-        var entries = LoadLocked();
-        LoadedFromImage = false;
-        WriteImage(() => _image.Rewrite(entries));
-        return entries;
-    }
-
-    /// <summary>The image is derived data: failing to write it only means the next open reads LiteDB.</summary>
-    private void WriteImage(Action write)
-    {
-        try
-        {
-            write();
-        }
-        catch (IOException)
-        {
-            _image.Invalidate();
-        }
-    }
 
     private List<StoredEntry> LoadLocked()
     {

@@ -29,7 +29,6 @@ public sealed partial class LiteDbEntryStore
                     _lastSequence = entries.Count == 0 ? -1 : entries.Max(e => e.Sequence);
                     SaveState();
                 });
-                WriteImage(() => _image.Rewrite([.. entries.OrderBy(e => e.Sequence)]));
                 if (Durability == DurabilityMode.Fsync) _db.Checkpoint();
             }
         }

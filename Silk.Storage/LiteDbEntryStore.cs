@@ -26,13 +26,6 @@ namespace Silk.Storage;
 /// BENCHMARKS.md (<c>dotnet run -c Release --project Silk.Benchmarks -- storage</c>).
 /// </para>
 /// <para>
-/// <b>Reopening.</b> LiteDB yields a document in about 5 µs, so loading a million entries from it takes seconds.
-/// After each LiteDB transaction the applier also appends its entries to <see cref="EntryImage"/> (<c>silk.image</c>),
-/// a plain sequential copy; a clean close seals it with a hash of itself and of LiteDB's files, and the next open
-/// loads from it when everything still hashes to the seal. Otherwise (a crash, a changed or damaged file, no image)
-/// the entries come from LiteDB as before and the image is written anew from them.
-/// </para>
-/// <para>
 /// <b>Exclusivity.</b> LiteDB 5.0.21's direct mode only takes shared locks on Linux: two instances can
 /// open one file and corrupt it. The journal is opened with <see cref="FileShare.None"/> first, so a
 /// second opener (another process, or this one) gets a clear <see cref="IOException"/>.
@@ -69,7 +62,6 @@ public sealed partial class LiteDbEntryStore : IEntryStore
     private const string StateId = "state";
 
     private readonly EntryJournal _journal;
-    private readonly EntryImage _image;
     private readonly StampedLogStream _log;
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _entries;
@@ -94,9 +86,6 @@ public sealed partial class LiteDbEntryStore : IEntryStore
     private long _count;
     private long _lastSequence = -1;
     private bool _disposed;
-
-    // The entries of a sealed image, read (and hashed) at open, until the first load takes them.
-    private List<StoredEntry>? _sealedEntries;
 
     public LiteDbEntryStore(string folder, DurabilityMode durability = DurabilityMode.Fsync)
         : this(folder, durability, DefaultJournalFoldBytes)
@@ -139,17 +128,10 @@ public sealed partial class LiteDbEntryStore : IEntryStore
             }
 
             var records = _journal.ReadAll();
-
-            // Checked before LiteDB opens its files, which changes them.
-            _image = EntryImage.Open(folder, _storeId);
-            var sealedImage = ready ? _image.ReadSealed(DatabasePath, logPath) : null;
             _log = StampedLogStream.Open(logPath, _storeId, durability == DurabilityMode.Fsync);
             (_db, _entries, _chunks, _meta, _state) = OpenDatabase(DatabasePath, _log);
             LoadState(creating: !ready);
             if (!ready) _journal.MarkReady();
-            if (sealedImage is { } image && image.Count == _count && image.LastSequence == _lastSequence) _sealedEntries = image.Entries;
-            else if (_count == 0) _image.Rewrite([]);
-            else _image.Invalidate();
             if (records.Count > 0)
             {
                 // Replay: upserts, so entries LiteDB already holds are left as they are.
@@ -162,7 +144,6 @@ public sealed partial class LiteDbEntryStore : IEntryStore
         {
             _db?.Dispose();
             _log?.Dispose();
-            _image?.Dispose();
             _journal.Dispose();
             if (IsReadFailure(ex))
             {
@@ -183,22 +164,18 @@ public sealed partial class LiteDbEntryStore : IEntryStore
 
     public DurabilityMode Durability { get; }
 
-    /// <summary>For tests: the last <see cref="LoadEntries"/> read the sealed or current image instead of LiteDB's documents.</summary>
-    internal bool LoadedFromImage { get; private set; }
-
     /// <summary>Bytes of records in the journal (header included): what a reopen would replay.</summary>
     internal long JournalBytes => _journal.Length;
 
     /// <summary>Bytes on disk of the database, its log and the journal.</summary>
     public long FileBytes => FilesIn(Folder).Select(f => f.Path).Where(File.Exists).Sum(p => new FileInfo(p).Length);
 
-    /// <summary>The files of a store kept in <paramref name="folder"/>, by role: <c>database</c>, <c>log</c> (LiteDB's), <c>journal</c> and <c>image</c>.</summary>
+    /// <summary>The files of a store kept in <paramref name="folder"/>, by role: <c>database</c>, <c>log</c> (LiteDB's) and <c>journal</c>.</summary>
     public static IReadOnlyList<(string Role, string Path)> FilesIn(string folder) =>
     [
         ("database", Path.Combine(folder, FileName)),
         ("log", Path.Combine(folder, StampedLogStream.FileName)),
         ("journal", Path.Combine(folder, EntryJournal.FileName)),
-        ("image", Path.Combine(folder, EntryImage.FileName)),
     ];
 
     public IReadOnlyList<StoredEntry> LoadEntries()
@@ -208,7 +185,7 @@ public sealed partial class LiteDbEntryStore : IEntryStore
         {
             try
             {
-                return LoadFromImage() ?? LoadAndImage();
+                return LoadLocked();
             }
             catch (Exception ex) when (IsReadFailure(ex))
             {
@@ -252,7 +229,6 @@ public sealed partial class LiteDbEntryStore : IEntryStore
         }
 
         _applier.Join();
-        var folded = false;
         try
         {
             lock (_journalLock)
@@ -263,7 +239,6 @@ public sealed partial class LiteDbEntryStore : IEntryStore
                     {
                         _db.Checkpoint();
                         _journal.Truncate(sync: true, shrink: true);
-                        folded = true;
                     }
                 }
             }
@@ -272,17 +247,6 @@ public sealed partial class LiteDbEntryStore : IEntryStore
         {
             _db.Dispose();
             _log.Dispose();
-            try
-            {
-                // Only now are LiteDB's files final: the seal hashes them.
-                if (folded) _image.Seal(_count, _lastSequence, DatabasePath, Path.Combine(Folder, StampedLogStream.FileName));
-            }
-            catch (IOException)
-            {
-                // derived data: the next open reads LiteDB instead
-            }
-
-            _image.Dispose();
             _journal.Dispose();
         }
     }

@@ -7,7 +7,7 @@ namespace Silk.Api.Diagnostics;
 
 /// <summary>
 /// Gauges read only when a listener collects (nothing runs on the write path): the size of each store file
-/// (<c>silk.storage.size</c>, tag <c>file</c> = database, log, journal, image, observations) and the entries in the log.
+/// (<c>silk.storage.size</c>, tag <c>file</c> = database, log, journal, observations) and the entries in the log.
 /// </summary>
 public sealed class StorageMetrics
 {
@@ -23,7 +23,7 @@ public sealed class StorageMetrics
             "silk.storage.size",
             () => files.Select(f => new Measurement<long>(SizeOf(f.Path), f.Tag)),
             "By",
-            "Bytes on disk of each store file: the LiteDB database and its log, the write-ahead journal, the entry image, the observation log.");
+            "Bytes on disk of each store file: the LiteDB database and its log, the write-ahead journal, the observation log.");
         metrics.Meter.CreateObservableGauge(
             "silk.store.entries",
             () => host.IsReady ? host.Store.EntryCount : 0,

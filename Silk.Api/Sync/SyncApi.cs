@@ -113,8 +113,8 @@ public static class SyncApi
 
     internal static Results<MsgPackResult, Ok<SyncOfferView>> GetOffer(HttpRequest request, StoreHost host)
     {
-        // The MessagePack answer is the store's cached encoding: no bloom filter is built while the log stands still.
-        return SyncBody.WantsJson(request) ? TypedResults.Ok(SyncOfferView.From(host.Store.GenerateOffer())) : new MsgPackResult(host.Store.GenerateOfferBytes());
+        var offer = host.Store.GenerateOffer();
+        return SyncBody.WantsJson(request) ? TypedResults.Ok(SyncOfferView.From(offer)) : new MsgPackResult(offer.ToBytes());
     }
 
     internal static async Task<Results<MsgPackResult, Ok<SyncPayloadView>, BadRequestProblem, ConflictProblem, UnprocessableProblem>> AnswerOffer(

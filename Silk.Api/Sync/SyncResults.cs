@@ -66,9 +66,9 @@ public sealed class MsgPackBytes
 }
 
 /// <summary>A 200 answer of MessagePack bytes (<c>application/msgpack</c>).</summary>
-public sealed class MsgPackResult(ReadOnlyMemory<byte> bytes) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+public sealed class MsgPackResult(byte[] bytes) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
-    public ReadOnlyMemory<byte> Bytes { get; } = bytes;
+    public byte[] Bytes { get; } = bytes;
 
     public int? StatusCode => StatusCodes.Status200OK;
 

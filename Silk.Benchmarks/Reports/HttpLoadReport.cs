@@ -63,10 +63,10 @@ internal static class HttpLoadReport
 
             // Warm-up, then the workloads interleaved in rounds, so that a change in the machine's load
             // (it is shared) hits all of them alike instead of skewing their ratio.
-            foreach (var (_, request) in workloads) await ConcurrentLoad.Loop(http, Connections, TimeSpan.FromSeconds(2), request);
+            foreach (var (_, request) in workloads) await Loop(http, TimeSpan.FromSeconds(2), request);
             await Task.Delay(Settle);
-            var load = Machine.LoadAverage();
-            var rounds = Enumerable.Range(0, workloads.Length).Select(_ => new List<ConcurrentLoad.Round>()).ToArray();
+            var load = LoadAverage();
+            var rounds = Enumerable.Range(0, workloads.Length).Select(_ => new List<Round>()).ToArray();
             using var commits = new CommitBatchListener();
             for (var round = 0; round < Rounds; round++)
             {
@@ -74,7 +74,7 @@ internal static class HttpLoadReport
                 {
                     GC.Collect();
                     commits.Listening = w == workloads.Length - 1;
-                    rounds[w].Add(await ConcurrentLoad.Loop(http, Connections, TimeSpan.FromSeconds(seconds / (double)Rounds), workloads[w].Request));
+                    rounds[w].Add(await Loop(http, TimeSpan.FromSeconds(seconds / (double)Rounds), workloads[w].Request));
                     commits.Listening = false;
 
                     // Writes leave the store's background LiteDB writer busy for a while; let it finish
@@ -83,8 +83,8 @@ internal static class HttpLoadReport
                 }
             }
 
-            var results = workloads.Select((w, i) => (w.Name, ConcurrentLoad.Result.Of(rounds[i]))).ToList();
-            Console.WriteLine($"load average before: {load}; after: {Machine.LoadAverage()}");
+            var results = workloads.Select((w, i) => (w.Name, Result.Of(rounds[i]))).ToList();
+            Console.WriteLine($"load average before: {load}; after: {LoadAverage()}");
             Report(results, seconds);
             Console.WriteLine(commits.Summary());
             return 0;
@@ -111,7 +111,56 @@ internal static class HttpLoadReport
     private const int Rounds = 5;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    private static void Report(List<(string Name, ConcurrentLoad.Result Result)> results, int seconds)
+    private sealed record Round(long[] LatencyTicks, long Failures, double Seconds);
+
+    private sealed record Result(long Requests, long Failures, double Seconds, double P50Ms, double P99Ms)
+    {
+        public double PerSecond => Requests / Seconds;
+
+        public static Result Of(List<Round> rounds)
+        {
+            var all = rounds.SelectMany(r => r.LatencyTicks).Order().ToArray();
+            double Ms(double q) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(q * all.Length))] * 1000.0 / Stopwatch.Frequency;
+            return new Result(all.Length, rounds.Sum(r => r.Failures), rounds.Sum(r => r.Seconds), Ms(0.50), Ms(0.99));
+        }
+    }
+
+    /// <summary>64 loops, one request in flight each, for <paramref name="duration"/>.</summary>
+    private static async Task<Round> Loop(HttpClient http, TimeSpan duration, Func<int, HttpRequestMessage> request)
+    {
+        var latencies = new List<long>[Connections];
+        var failures = 0L;
+        var stopwatch = Stopwatch.StartNew();
+        var end = duration.Ticks;
+        var workers = Enumerable.Range(0, Connections).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies[w] = new List<long>(1 << 14);
+            while (stopwatch.Elapsed.Ticks < end)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var message = request(w);
+                using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
+                mine.Add(Stopwatch.GetTimestamp() - started);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return new Round([.. latencies.SelectMany(l => l)], failures, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static void Report(List<(string Name, Result Result)> results, int seconds)
     {
         var bare = results[0].Result.PerSecond;
         var get = results[1].Result.PerSecond;

@@ -32,15 +32,6 @@ public sealed class HybridClock
 
     public ulong WallMs => (ulong)Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds());
 
-    /// <summary>Moves the clock up to a reading (a reopened store resumes after its newest entry) without ticking; never back.</summary>
-    public void Resume(ulong physicalMs, uint logical)
-    {
-        lock (_lock)
-        {
-            if (physicalMs > _physical || (physicalMs == _physical && logical > _logical)) (_physical, _logical) = (physicalMs, logical);
-        }
-    }
-
     /// <summary>Advances for a local event and returns the new stamp.</summary>
     public ClockStamp Tick()
     {

@@ -34,8 +34,6 @@ public sealed partial class OpLog
 
         public void Clear() => _set.Clear();
 
-        public void EnsureCapacity(int capacity) => _set.EnsureCapacity(capacity);
-
         private sealed class ByHash : IEqualityComparer<Record>, IAlternateEqualityComparer<Hash, Record>
         {
             public static readonly ByHash Instance = new();

@@ -29,10 +29,6 @@ public sealed partial class OpLog
     private readonly List<Record> _arrival = [];
     private long _firstSequence;
 
-    // Entries carrying refs (reserved by the original, never written by it): walks that rely on parents
-    // having smaller sequences than their children are only valid while there are none.
-    private int _entriesWithRefs;
-
     private sealed class Record(Entry entry, int headCountAfter)
     {
         public Entry Entry { get; } = entry;
@@ -82,13 +78,6 @@ public sealed partial class OpLog
         Insert(root);
     }
 
-    /// <summary>Makes room for <paramref name="entries"/> entries in all (reopening a store appends them in one go).</summary>
-    public void EnsureCapacity(int entries)
-    {
-        _records.EnsureCapacity(entries);
-        _arrival.EnsureCapacity(entries);
-    }
-
     /// <summary>Number of entries, the root included.</summary>
     public int Count => _records.Count;
 
@@ -125,9 +114,6 @@ public sealed partial class OpLog
     }
 
     public Entry? Get(Hash hash) => _records.TryGetValue(hash, out var r) ? r.Entry : null;
-
-    /// <summary>The hash of the entry at <paramref name="index"/> in arrival order (0 … <see cref="Count"/> - 1).</summary>
-    internal Hash HashAt(int index) => _arrival[index].Entry.Hash;
 
     /// <summary>Every entry in arrival order.</summary>
     public IEnumerable<Entry> InArrivalOrder => _arrival.Select(r => r.Entry);
@@ -198,7 +184,6 @@ public sealed partial class OpLog
         _records.Clear();
         _heads.Clear();
         _arrival.Clear();
-        _entriesWithRefs = 0;
         // Sequences keep growing across a replacement so that no old cursor can alias a new entry.
         _firstSequence = next;
         Insert(checkpoint);
@@ -217,7 +202,6 @@ public sealed partial class OpLog
 
         _records.Add(record);
         _arrival.Add(record);
-        if (entry.Refs.Count > 0) _entriesWithRefs++;
     }
 
     /// <summary>The entry's local arrival sequence.</summary>

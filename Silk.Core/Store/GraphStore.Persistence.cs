@@ -16,7 +16,7 @@ public sealed partial class GraphStore
     /// Opens the store kept in <paramref name="storage"/> (the store takes ownership of it). An empty
     /// storage gets a new genesis from <paramref name="ontology"/>, written by <paramref name="instanceId"/>
     /// (a new id is generated when null). An existing one is reloaded as it is: every hash is
-    /// re-verified, the graph materialized from the log (whose own ontology prevails), the instance id is the
+    /// re-verified, the graph rebuilt from the log (whose own ontology prevails), the instance id is the
     /// one kept in the storage, and the clock resumes after the newest entry. Anything that does not
     /// load cleanly throws <see cref="CorruptStoreException"/>, never a silently smaller graph.
     /// </summary>
@@ -84,56 +84,58 @@ public sealed partial class GraphStore
 
     private static GraphStore Reload(IEntryStore storage, IReadOnlyList<StoredEntry> stored, GraphStoreOptions options)
     {
-        for (var i = 1; i < stored.Count; i++)
+        // Two passes over the entries (decode and verify each, then replay all but the root into the log), then one graph rebuild.
+        using var progress = options.Operations?.Start("open", (2L * stored.Count) - 1);
+        var entries = new Entry[stored.Count];
+        for (var i = 0; i < stored.Count; i++)
         {
-            if (stored[i].Sequence != stored[0].Sequence + i)
+            progress?.Advance();
+            var record = stored[i];
+            if (record.Sequence != stored[0].Sequence + i)
             {
-                throw new CorruptStoreException($"arrival sequence jumps from {stored[i - 1].Sequence} to {stored[i].Sequence}: entries are missing");
+                throw new CorruptStoreException($"arrival sequence jumps from {stored[i - 1].Sequence} to {record.Sequence}: entries are missing");
             }
+
+            Entry entry;
+            try
+            {
+                entry = Entry.Decode(record.Bytes);
+            }
+            catch (WireFormatException ex)
+            {
+                throw new CorruptStoreException($"corrupt entry at sequence {record.Sequence} ({record.Hash.ToHex()}): {ex.Message}", ex);
+            }
+
+            if (entry.Hash != record.Hash) throw new CorruptStoreException($"entry stored under {record.Hash.ToHex()} at sequence {record.Sequence} carries hash {entry.Hash.ToHex()}");
+            if (!entry.VerifyHash()) throw new CorruptStoreException($"entry {record.Hash.ToHex()} at sequence {record.Sequence} does not match its hash");
+            entries[i] = entry;
         }
 
-        // Two passes over the entries, run side by side: decoding and verifying (on every core, each entry stands
-        // alone) and, in sequence order behind it, appending to the log and materializing the graph as they come.
-        using var progress = options.Operations?.Start("open", (2L * stored.Count) - 1);
-        using var decoder = new ReloadDecoder(stored, progress);
-        var root = decoder.Take(0);
+        var root = entries[0];
         if (!root.IsRoot || root.Payload is not (DefineOntology or Checkpoint))
         {
             throw new CorruptStoreException($"the first stored entry ({root.Hash.ToHex()}) is not a genesis or checkpoint");
         }
 
         var instanceId = storage.GetMetadata(InstanceIdKey) ?? root.Author;
-        var clock = new HybridClock(instanceId, options.Time, root.Clock.PhysicalMs, root.Clock.Logical);
+        var newest = entries.Select(e => e.Clock).Aggregate((a, b) => a.CompareTime(b) >= 0 ? a : b);
+        var clock = new HybridClock(instanceId, options.Time, newest.PhysicalMs, newest.Logical);
         var store = new GraphStore(instanceId, root, clock, options, stored[0].Sequence);
         try
         {
-            var newest = root.Clock;
-            store._log.EnsureCapacity(stored.Count);
-            var rebuild = false;
-            for (var i = 1; i < stored.Count; i++)
+            // Sequence order is parent-first by construction; the graph is rebuilt once at the end.
+            for (var i = 1; i < entries.Length; i++)
             {
-                var entry = decoder.Take(i);
-                if (entry.Clock.CompareTime(newest) > 0) newest = entry.Clock;
-                store._log.Append(entry, hashVerified: true);
-                rebuild = rebuild || entry.IsRoot || !store._graph.Apply(entry);
+                store._log.Append(entries[i], hashVerified: true);
                 progress?.Advance();
             }
-
-            // The clock resumes after the newest entry, without ticking.
-            clock.Resume(newest.PhysicalMs, newest.Logical);
-            if (rebuild) store._graph.Rebuild(store._log.TopologicalOrder());
         }
         catch (OpLogException ex)
         {
-            store.Dispose();
             throw new CorruptStoreException($"could not reconstruct oplog: {ex.Message}", ex);
         }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
 
+        store._graph.Rebuild(store._log.TopologicalOrder());
         store._durableThrough = store._log.LastSequence;
         store.Acknowledge(store._log.LastSequence);
         return store;

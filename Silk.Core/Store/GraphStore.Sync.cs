@@ -17,6 +17,15 @@ public sealed partial class GraphStore
     private readonly Dictionary<Hash, Entry> _pending = [];
     private readonly Queue<Hash> _pendingOrder = new();
 
+    /// <summary>This store's offer: its heads, a bloom filter over every entry hash, its clock.</summary>
+    public SyncOffer GenerateOffer() => Read(() =>
+    {
+        var bloom = BloomFilter.Create(Math.Max((ulong)_log.Count, SyncLimits.BloomMinimumItems), SyncLimits.BloomFalsePositiveRate);
+        foreach (var entry in _log.InArrivalOrder) bloom.Insert(entry.Hash);
+        var clock = _clock.Current;
+        return new SyncOffer(SyncLimits.ProtocolVersion, _log.Heads, bloom, clock.PhysicalMs, clock.Logical);
+    });
+
     /// <summary>
     /// What the peer behind <paramref name="offer"/> lacks, in topological order, and the peer heads we
     /// lack (<c>need</c>). See <see cref="PayloadMode"/> for the two ways of choosing entries. With

@@ -55,72 +55,15 @@ public sealed class BloomFilter
 
     public void Insert(Hash hash)
     {
-        Set(_words, NumBits, NumHashes, hash.LittleEndianWord0, hash.LittleEndianWord1);
+        var h1 = hash.LittleEndianWord0;
+        var h2 = hash.LittleEndianWord1;
+        for (ulong i = 0; i < NumHashes; i++)
+        {
+            var idx = unchecked(h1 + (i * h2) + (i * i)) % NumBits;
+            _words[idx / 64] |= 1UL << (int)(idx % 64);
+        }
+
         Count++;
-    }
-
-    // Below this many hashes one core builds a filter faster than several can share the work.
-    private const int BuildInParallelFrom = 1 << 16;
-
-    /// <summary>
-    /// The filter <see cref="Create"/> and <see cref="Insert"/> give for the <paramref name="count"/> hashes
-    /// <paramref name="hashAt"/>(0 … count-1). A large one is built on every core, each into words of its own, then
-    /// OR-ed together: bits only ever get set, so the words are the same.
-    /// </summary>
-    public static BloomFilter Build(ulong expectedItems, double falsePositiveRate, int count, Func<int, Hash> hashAt)
-    {
-        ArgumentNullException.ThrowIfNull(hashAt);
-        return Build(expectedItems, falsePositiveRate, count, (words, bits, hashes, i) =>
-        {
-            var hash = hashAt(i);
-            Set(words, bits, hashes, hash.LittleEndianWord0, hash.LittleEndianWord1);
-        });
-    }
-
-    /// <summary>
-    /// As <see cref="Build(ulong, double, int, Func{int, Hash})"/> from probe seeds: <paramref name="seeds"/>[2i] and
-    /// [2i + 1] are the little-endian words 0 and 1 of hash i (<see cref="Hash.LittleEndianWord0"/>, <see cref="Hash.LittleEndianWord1"/>),
-    /// one contiguous array to read instead of one object per hash.
-    /// </summary>
-    internal static BloomFilter Build(ulong expectedItems, double falsePositiveRate, ulong[] seeds, int count)
-    {
-        ArgumentNullException.ThrowIfNull(seeds);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(2L * count, seeds.LongLength);
-        return Build(expectedItems, falsePositiveRate, count, (words, bits, hashes, i) => Set(words, bits, hashes, seeds[2 * i], seeds[(2 * i) + 1]));
-    }
-
-    private delegate void SetOne(ulong[] words, ulong numBits, uint numHashes, int index);
-
-    private static BloomFilter Build(ulong expectedItems, double falsePositiveRate, int count, SetOne set)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (bits, hashes) = Dimensions(expectedItems, falsePositiveRate);
-        var length = (int)((bits + 63) / 64);
-        var parts = count >= BuildInParallelFrom ? Math.Clamp(Environment.ProcessorCount, 1, 8) : 1;
-        var words = new ulong[parts][];
-        Parallel.For(0, parts, part =>
-        {
-            var mine = new ulong[length];
-            var end = (int)((long)count * (part + 1) / parts);
-            for (var i = (int)((long)count * part / parts); i < end; i++) set(mine, bits, hashes, i);
-            words[part] = mine;
-        });
-        for (var part = 1; part < parts; part++)
-        {
-            var other = words[part];
-            for (var i = 0; i < length; i++) words[0][i] |= other[i];
-        }
-
-        return new BloomFilter(words[0], bits, hashes, (ulong)count);
-    }
-
-    private static void Set(ulong[] words, ulong numBits, uint numHashes, ulong h1, ulong h2)
-    {
-        for (ulong i = 0; i < numHashes; i++)
-        {
-            var idx = unchecked(h1 + (i * h2) + (i * i)) % numBits;
-            words[idx / 64] |= 1UL << (int)(idx % 64);
-        }
     }
 
     /// <summary>False means certainly absent; true means probably present.</summary>
@@ -136,9 +79,6 @@ public sealed class BloomFilter
 
         return true;
     }
-
-    /// <summary>An independent copy (same bits, dimensions and count).</summary>
-    public BloomFilter Copy() => new((ulong[])_words.Clone(), NumBits, NumHashes, Count);
 
     /// <summary>Union with a filter of the same dimensions.</summary>
     public void Merge(BloomFilter other)

@@ -102,7 +102,7 @@ public sealed class MetricsTests
         // Storage gauges: the files exist and the entry count is the log's.
         Assert.True(metrics.Observe("silk.storage.size", "file", "journal") > 0);
         Assert.True(metrics.Observe("silk.storage.size", "file", "database") > 0);
-        Assert.Equal(["database", "image", "journal", "log", "observations"], metrics.Of("silk.storage.size").Select(m => m.Tags["file"]).Distinct().Order());
+        Assert.Equal(["database", "journal", "log", "observations"], metrics.Of("silk.storage.size").Select(m => m.Tags["file"]).Distinct().Order());
         using (var info = await client.Get("/info"))
         {
             Assert.Equal((await info.Json(HttpStatusCode.OK)).GetProperty("entry_count").GetInt32(), metrics.Observe("silk.store.entries"));

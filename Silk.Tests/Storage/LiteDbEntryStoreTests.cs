@@ -205,7 +205,7 @@ public sealed class LiteDbEntryStoreTests
         var after = new FileInfo(dir.File("silk.db")).Length;
         Assert.True(after < before / 4, $"the file should shrink after compaction: {before} -> {after} bytes");
         Assert.True(FolderBytes(dir.Path) < beforeAll - (before - after) / 2, "and no backup copy is kept");
-        Assert.Equal(["silk-log.db", "silk.db", "silk.image", "silk.journal"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["silk-log.db", "silk.db", "silk.journal"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         using var again = Open(dir.Path);
         Assert.Equal([checkpoint], again.Heads);

@@ -8,11 +8,9 @@ using Silk.Storage;
 // The child process of the crash test: writes to the store in <folder> without end and prints the
 // hash of every acknowledged write, one per line, flushed at once; the test kills it (SIGKILL) at a
 // random moment and checks that every printed hash survived.
-//   dotnet Silk.CrashWriter.dll <folder> [fsync|process] [writers] [journal-fold-bytes] [compact-every] [reopen-every]
+//   dotnet Silk.CrashWriter.dll <folder> [fsync|process] [writers] [journal-fold-bytes] [compact-every]
 // With compact-every > 0, writer 0 compacts the store (safe: false) after every that many of its own
 // writes, with the other writers paused, printing "compacting" before and "compacted <hash>" after.
-// With reopen-every > 0, one writer closes the store cleanly (sealing its image) after every that many
-// writes and opens it again, so that kills also land in closing, sealing and reopening.
 if (args.Length < 1)
 {
     await Console.Error.WriteLineAsync("usage: Silk.CrashWriter <folder> [fsync|process] [writers] [journal-fold-bytes] [compact-every]");
@@ -24,7 +22,6 @@ var mode = args.Length > 1 && args[1] == "process" ? DurabilityMode.Process : Du
 var writers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4;
 var foldBytes = args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 8 << 20;
 var compactEvery = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
-var reopenEvery = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0;
 var ontology = OntologyJson.Parse("""
     {
       "node_types": {
@@ -39,24 +36,9 @@ var ontology = OntologyJson.Parse("""
     }
     """);
 
+using var store = GraphStore.Open(new LiteDbEntryStore(folder, mode, foldBytes), ontology);
 var output = Console.Out;
 var print = new Lock();
-if (reopenEvery > 0)
-{
-    var cycle = Guid.NewGuid().ToString("N")[..8];
-    Say("ready");
-    for (var round = 0; reopenEvery > 0; round++)
-    {
-        using var reopened = GraphStore.Open(new LiteDbEntryStore(folder, mode, foldBytes), ontology);
-        for (var i = 0; i < reopenEvery; i++)
-        {
-            var id = $"{cycle}-{round}-{i}";
-            Say(reopened.AddNode(id, "person", id, ValueMap.Of(("name", id), ("age", (long)i))).ToHex());
-        }
-    }
-}
-
-using var store = GraphStore.Open(new LiteDbEntryStore(folder, mode, foldBytes), ontology);
 var pause = new ReaderWriterLockSlim();
 var run = Guid.NewGuid().ToString("N")[..8];
 Say("ready");
