@@ -78,8 +78,15 @@ public sealed partial class GraphStore
     /// </summary>
     private Task<T> CommitThroughAsync<T>(long sequence, T result, bool local, long started, CancellationToken cancellationToken)
     {
-        if (!IsCommitted(sequence) && _storage is null) FlushInline();
-        if (IsCommitted(sequence) || (_storage is null && sequence < 0))
+        if (_storage is null)
+        {
+            // No disk to wait for: announce inline, as the sync path does.
+            if (!IsCommitted(sequence)) FlushInline();
+            _options.Metrics?.WriteDone(local, started);
+            return Task.FromResult(result);
+        }
+
+        if (IsCommitted(sequence))
         {
             ThrowIfFaultedBefore(sequence);
             _options.Metrics?.WriteDone(local, started);
@@ -207,7 +214,7 @@ public sealed partial class GraphStore
                 return;
             }
 
-            _options.Metrics?.Committed(batch.Length > 0 ? batch.Length : (int)(through - Math.Max(-1, Volatile.Read(ref _durableThrough))));
+            _options.Metrics?.Committed(batch.Length > 0 ? batch.Length : (int)(through - Volatile.Read(ref _durableThrough)));
             Volatile.Write(ref _durableThrough, through);
             Acknowledge(through);
         }

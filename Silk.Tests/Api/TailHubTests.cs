@@ -21,6 +21,15 @@ public sealed class TailHubTests
         return string.Join(',', (await now.Json(HttpStatusCode.OK)).Strings("cursor"));
     }
 
+    /// <summary>A raw stream with a small receive window, up to date and fed by the hub.</summary>
+    private static async Task<SseReader> OpenFedStreamAsync(TailServerFactory server, HttpClient client, CancellationToken ct)
+    {
+        var stream = await SseReader.OpenRawAsync(server.BaseAddress, $"/tail?cursor={await Now(client)}", 4096, ct);
+        await stream.UntilAsync("up-to-date", ct);
+        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream is fed by the hub");
+        return stream;
+    }
+
     private static string Write(TailServerFactory server, string id, int bytes) =>
         server.Host.Store.AddNode(id, "entity", "hub", ValueMap.Of(("name", new string('x', bytes)))).ToHex();
 
@@ -30,9 +39,7 @@ public sealed class TailHubTests
         var ct = TailTestExtensions.Within(120);
         await using var server = new TailServerFactory(new Dictionary<string, string?> { ["Silk:Tail:SlowConsumerSeconds"] = "300" });
         using var client = server.NewClient();
-        await using var paused = await SseReader.OpenRawAsync(server.BaseAddress, $"/tail?cursor={await Now(client)}", 4096, ct);
-        await paused.UntilAsync("up-to-date", ct);
-        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream is fed by the hub");
+        await using var paused = await OpenFedStreamAsync(server, client, ct);
 
         // The client reads nothing: write until the hub sees its output back up (at most 16 MB).
         var written = new List<string>();
@@ -107,9 +114,7 @@ public sealed class TailHubTests
         var ct = TailTestExtensions.Within(120);
         await using var server = new TailServerFactory(new Dictionary<string, string?> { ["Silk:Tail:SlowConsumerSeconds"] = "300" });
         using var client = server.NewClient();
-        await using var paused = await SseReader.OpenRawAsync(server.BaseAddress, $"/tail?cursor={await Now(client)}", 4096, ct);
-        await paused.UntilAsync("up-to-date", ct);
-        await TailTestExtensions.Eventually(() => server.Hub.Members == 1, "the stream is fed by the hub");
+        await using var paused = await OpenFedStreamAsync(server, client, ct);
 
         // About 10 MB while the client reads nothing: more than the socket buffers and the hub's window together.
         var written = new List<string>();
